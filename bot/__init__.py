@@ -1,0 +1,1 @@
+"""The bot process: settings, wiring, CLI, middlewares, texts and keyboards."""

@@ -1,0 +1,60 @@
+"""Shared plumbing of the CLI: settings, logging, the database, one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage.db import Database
+
+__all__ = ["cli", "fail", "run_async", "settings_or_exit", "with_database"]
+
+T = TypeVar("T")
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    click.echo(f"mentorbot: {message}", err=True)
+    sys.exit(status)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return settings
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coro)
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+async def with_database(settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
+    """Open the migrated database, run `action`, close it."""
+    from bot.app import open_database
+
+    db = await open_database(settings, migrate=True)
+    try:
+        return await action(db)
+    finally:
+        await db.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Mentoring programme bot: run it and manage organisations, invites and people."""

@@ -1,0 +1,41 @@
+"""Builds the Bot and the Dispatcher from settings; everything handlers need is passed in."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+
+from bot.i18n import Translator
+from bot.middlewares import PersonMiddleware
+from bot.settings import Settings
+from handlers import get_routers
+from storage.db import Database
+from storage.fsm import SQLStorage
+
+__all__ = ["build_bot", "build_dispatcher"]
+
+
+def build_bot(token: str, api_base: str | None) -> Bot:
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(api_base)) if api_base else AiohttpSession()
+    )
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_dispatcher(settings: Settings, db: Database, translator: Translator) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
+        # One update at a time per chat: a double tap is then seen as already handled.
+        events_isolation=SimpleEventIsolation(),
+        settings=settings,
+        db=db,
+        translator=translator,
+    )
+    dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
+    dispatcher.include_routers(*get_routers())
+    return dispatcher

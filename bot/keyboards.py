@@ -1,0 +1,37 @@
+"""Inline keyboards. Labels come from the locale files."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ConsentCallback, ForgetCallback, LanguageCallback
+from bot.i18n import LOCALES, Texts
+
+__all__ = ["consent_keyboard", "forget_keyboard", "language_keyboard"]
+
+
+def consent_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("consent.agree"), callback_data=ConsentCallback(agree=True))
+    builder.button(text=t("consent.refuse"), callback_data=ConsentCallback(agree=False))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def language_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for locale in LOCALES:
+        builder.button(
+            text=t(f"language.names.{locale}"), callback_data=LanguageCallback(locale=locale)
+        )
+    builder.adjust(len(LOCALES))
+    return builder.as_markup()
+
+
+def forget_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("forget.confirm_button"), callback_data=ForgetCallback(confirm=True))
+    builder.button(text=t("forget.keep"), callback_data=ForgetCallback(confirm=False))
+    builder.adjust(1)
+    return builder.as_markup()

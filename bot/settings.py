@@ -1,0 +1,117 @@
+"""Settings from the environment and `.env` (pydantic-settings).
+
+Every setting is listed with a comment in `.env.example`. A bad value is turned into a
+`SettingsError` whose message is one line naming the setting, so the CLI can print it and
+exit with status 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+__all__ = ["Settings", "SettingsError", "load_settings"]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_base: str | None = None
+    bot_username: str | None = None
+    database_url: str = "sqlite+aiosqlite:///data/mentorbot.db"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    sandbox_port: int = Field(default=8081, ge=0, le=65535)
+    default_timezone: str = "Europe/Moscow"
+    log_level: LogLevel = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> frozenset[int]:
+        if isinstance(value, (set, frozenset, list, tuple)):
+            return frozenset(int(v) for v in value)
+        text = str(value or "").strip()
+        if not text:
+            return frozenset()
+        ids = set()
+        for part in text.split(","):
+            part = part.strip()
+            if not re.fullmatch(r"\d{1,20}", part):
+                raise ValueError(
+                    f"{part!r} is not a Telegram user id (expected digits, comma-separated)"
+                )
+            ids.add(int(part))
+        return frozenset(ids)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r} (use an IANA name such as Europe/Moscow)"
+            ) from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _parseable_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"cannot parse {value!r} as a database URL") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"unsupported database {url.get_backend_name()!r} (sqlite or postgresql)"
+            )
+        if url.get_backend_name() == "sqlite" and url.get_driver_name() != "aiosqlite":
+            raise ValueError("SQLite needs the async driver: sqlite+aiosqlite:///path/to.db")
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"\d+:[\w-]+", value.get_secret_value()):
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return value
+
+    @property
+    def sandbox_mode(self) -> bool:
+        return self.bot_token is None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning the first validation error into a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {message}") from None

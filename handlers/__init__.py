@@ -1,0 +1,20 @@
+"""aiogram routers by audience; `get_routers()` builds them in the order they must be tried."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import errors, fallback, participant, start
+
+__all__ = ["get_routers"]
+
+
+def get_routers() -> list[Router]:
+    # Fresh routers per call: a router joins one dispatcher only, and tests build many.
+    # Registration first (its states win over generic commands), the catch-all last.
+    return [
+        errors.build_router(),
+        start.build_router(),
+        participant.build_router(),
+        fallback.build_router(),
+    ]

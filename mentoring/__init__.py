@@ -1,0 +1,1 @@
+"""Domain services shared by the chat, the web back office, the scheduler and the CLI."""

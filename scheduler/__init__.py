@@ -1,0 +1,1 @@
+"""APScheduler setup, planners that fill the outbox, and the rate-limited sender."""

@@ -1,0 +1,1 @@
+"""Storage: the database connection, migrations, and one module of SQL per aggregate."""
