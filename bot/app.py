@@ -27,6 +27,11 @@ async def open_database(settings: Settings, *, migrate: bool) -> Database:
     """Open (and migrate) the database, or raise a one-line `SettingsError`."""
     try:
         db = Database(settings.database_url)
+    except ImportError as exc:
+        raise SettingsError(
+            f"setting DATABASE_URL: its driver is not installed ({exc.name}); "
+            "for PostgreSQL install mentorbot[postgres]"
+        ) from None
     except (SQLAlchemyError, OSError, ValueError) as exc:
         raise SettingsError(
             f"setting DATABASE_URL: cannot use it: {type(exc).__name__}: {exc}"
