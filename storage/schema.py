@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,14 +22,21 @@ from sqlalchemy import (
 from storage.types import UTCDateTime
 
 __all__ = [
+    "answers",
     "audit_log",
     "consents",
     "fsm_states",
+    "group_meeting_attendees",
+    "group_meetings",
     "invites",
     "memberships",
     "metadata",
     "organisations",
+    "parent_codes",
     "people",
+    "responses",
+    "survey_assignments",
+    "survey_waves",
 ]
 
 metadata = MetaData(
@@ -125,4 +134,99 @@ fsm_states = Table(
     Column("state", String(200)),
     Column("data", Text, nullable=False, server_default="{}"),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# --- questionnaires (0002) -------------------------------------------------------------
+
+survey_waves = Table(
+    "survey_waves",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("survey_code", String(64), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("created_by", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+survey_assignments = Table(
+    "survey_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("survey_code", String(64), nullable=False),
+    Column("wave_id", ForeignKey("survey_waves.id", ondelete="CASCADE")),
+    # What the questionnaire is about: a meeting for feedback, a group meeting for preferences.
+    Column("subject_type", String(32)),
+    Column("subject_id", Integer),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("status", String(20), nullable=False),  # pending / in_progress / submitted / cancelled
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index(
+    "ix_survey_assignments_person_status",
+    survey_assignments.c.person_id,
+    survey_assignments.c.status,
+)
+Index("ix_survey_assignments_wave", survey_assignments.c.wave_id)
+
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assignment_id", ForeignKey("survey_assignments.id", ondelete="SET NULL"), unique=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("survey_code", String(64), nullable=False),
+    Column("survey_version", Integer, nullable=False),
+    Column("state", Text, nullable=False),  # the engine's ResponseState as JSON
+    Column("status", String(20), nullable=False),  # in_progress / submitted
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("submitted_at", UTCDateTime),
+    # Scored once at submission so that stats scan responses, not answers (DESIGN §2).
+    Column("satisfaction_score", Float),
+)
+Index("ix_responses_person_status", responses.c.person_id, responses.c.status)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("response_id", ForeignKey("responses.id", ondelete="CASCADE"), nullable=False),
+    Column("question_code", String(64), nullable=False),
+    Column("value", JSON),
+    Column("free_text", Boolean, nullable=False, server_default="0"),
+    Column("answered_at", UTCDateTime, nullable=False),
+    UniqueConstraint("response_id", "question_code", name="uq_answers_response_question"),
+)
+
+group_meetings = Table(
+    "group_meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("created_by", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+group_meeting_attendees = Table(
+    "group_meeting_attendees",
+    metadata,
+    Column(
+        "group_meeting_id", ForeignKey("group_meetings.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+parent_codes = Table(
+    "parent_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("child_person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
 )

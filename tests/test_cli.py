@@ -31,8 +31,19 @@ def _ok(runner: CliRunner, *args: str) -> str:
 
 def _add_school(runner: CliRunner) -> str:
     return _ok(
-        runner, "org", "add", "--name", "МБОУ СОШ № 1", "--kind", "school", "--municipality", "г. Тула",
-        "--region", "Тульская область", "--timezone", "Europe/Moscow",
+        runner,
+        "org",
+        "add",
+        "--name",
+        "МБОУ СОШ № 1",
+        "--kind",
+        "school",
+        "--municipality",
+        "г. Тула",
+        "--region",
+        "Тульская область",
+        "--timezone",
+        "Europe/Moscow",
     ).strip()
 
 
@@ -49,7 +60,19 @@ def test_db_upgrade(runner: CliRunner) -> None:
 def test_invite_create_prints_code_link_and_writes_qr(runner: CliRunner, tmp_path: Path) -> None:
     org_id = _add_school(runner)
     qr = tmp_path / "invite.png"
-    out = _ok(runner, "invite", "create", "--org", org_id, "--role", "mentor", "--max-uses", "30", "--qr", str(qr))
+    out = _ok(
+        runner,
+        "invite",
+        "create",
+        "--org",
+        org_id,
+        "--role",
+        "mentor",
+        "--max-uses",
+        "30",
+        "--qr",
+        str(qr),
+    )
     code = re.search(r"code: (\S+)", out).group(1)
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,64}", code), "deep-link alphabet, ≥ 64 bits"
     assert f"link: https://t.me/mentor_sandbox_bot?start={code}" in out
@@ -61,7 +84,9 @@ def test_invite_create_prints_code_link_and_writes_qr(runner: CliRunner, tmp_pat
 def test_invite_codes_are_unique(runner: CliRunner) -> None:
     org_id = _add_school(runner)
     codes = {
-        re.search(r"code: (\S+)", _ok(runner, "invite", "create", "--org", org_id, "--role", "mentee")).group(1)
+        re.search(
+            r"code: (\S+)", _ok(runner, "invite", "create", "--org", org_id, "--role", "mentee")
+        ).group(1)
         for _ in range(5)
     }
     assert len(codes) == 5
@@ -70,7 +95,9 @@ def test_invite_codes_are_unique(runner: CliRunner) -> None:
 def test_people_list_formats(runner: CliRunner) -> None:
     org_id = _add_school(runner)
     assert _ok(runner, "people", "list", "--org", org_id, "--format", "json").strip() == "[]"
-    header = next(csv.reader(io.StringIO(_ok(runner, "people", "list", "--org", org_id, "--format", "csv"))))
+    header = next(
+        csv.reader(io.StringIO(_ok(runner, "people", "list", "--org", org_id, "--format", "csv")))
+    )
     assert header == ["id", "full_name", "role", "status", "locale", "created_at"]
     assert json.loads(_ok(runner, "people", "list", "--org", org_id, "--format", "json")) == []
 
@@ -79,12 +106,20 @@ def test_people_list_formats(runner: CliRunner) -> None:
     ("args", "expected"),
     [
         (["invite", "create", "--org", "99", "--role", "mentee"], "no organisation with id 99"),
-        (["invite", "create", "--org", "1", "--role", "mentee", "--max-uses", "0"], "--max-uses must be"),
-        (["org", "add", "--name", "X Y", "--kind", "school", "--timezone", "Mars/Base"], "unknown timezone"),
+        (
+            ["invite", "create", "--org", "1", "--role", "mentee", "--max-uses", "0"],
+            "--max-uses must be",
+        ),
+        (
+            ["org", "add", "--name", "X Y", "--kind", "school", "--timezone", "Mars/Base"],
+            "unknown timezone",
+        ),
         (["people", "list", "--org", "42"], "no organisation with id 42"),
     ],
 )
-def test_errors_are_one_line_and_non_zero(runner: CliRunner, args: list[str], expected: str) -> None:
+def test_errors_are_one_line_and_non_zero(
+    runner: CliRunner, args: list[str], expected: str
+) -> None:
     _add_school(runner)
     result = runner.invoke(cli, args)
     assert result.exit_code == 2

@@ -18,14 +18,18 @@ USERNAME = "usermasha"
 async def _all_cells(db: Database) -> list[str]:
     cells: list[str] = []
     async with db.connect() as conn:
-        tables = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))).scalars()
+        tables = (
+            await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        ).scalars()
         for table in list(tables):
             for row in (await conn.execute(text(f'SELECT * FROM "{table}"'))).all():
                 cells.extend(str(value) for value in row if value is not None)
     return cells
 
 
-async def test_forget_erases_personal_data_everywhere(db: Database, new_user: Callable[..., ChatUser]) -> None:
+async def test_forget_erases_personal_data_everywhere(
+    db: Database, new_user: Callable[..., ChatUser]
+) -> None:
     code = await make_invite(db, await make_school(db))
     masha = new_user("Masha")
     await masha.press((await masha.send(f"/start {code}"))[-1], "Согласен")
@@ -52,7 +56,9 @@ async def test_forget_erases_personal_data_everywhere(db: Database, new_user: Ca
 
     # A second tap on the old button, and /me afterwards, find nothing.
     await masha.press_data(confirm, "forget:1")
-    assert "нет сохранённых данных" in masha.session.sent[(confirm.chat.id, confirm.message_id)].text
+    assert (
+        "нет сохранённых данных" in masha.session.sent[(confirm.chat.id, confirm.message_id)].text
+    )
     assert "не зарегистрированы" in (await masha.send("/me"))[-1].text
 
 

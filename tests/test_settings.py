@@ -15,7 +15,13 @@ from bot.settings import SettingsError, load_settings
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
-        if name in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "DEFAULT_TIMEZONE", "TELEGRAM_API_BASE"}:
+        if name in {
+            "BOT_TOKEN",
+            "ADMIN_IDS",
+            "DATABASE_URL",
+            "DEFAULT_TIMEZONE",
+            "TELEGRAM_API_BASE",
+        }:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -41,14 +47,20 @@ def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("DEFAULT_TIMEZONE", "Moscow/Centre", "setting DEFAULT_TIMEZONE: unknown timezone"),
         ("DATABASE_URL", "not a url", "setting DATABASE_URL: cannot parse"),
         ("DATABASE_URL", "mysql://x/y", "setting DATABASE_URL: unsupported database"),
-        ("DATABASE_URL", "sqlite:///data/x.db", "setting DATABASE_URL: SQLite needs the async driver"),
+        (
+            "DATABASE_URL",
+            "sqlite:///data/x.db",
+            "setting DATABASE_URL: SQLite needs the async driver",
+        ),
         ("BOT_TOKEN", "not-a-token", "setting BOT_TOKEN"),
         ("TELEGRAM_API_BASE", "ftp://x", "setting TELEGRAM_API_BASE"),
         ("LOG_LEVEL", "LOUD", "setting LOG_LEVEL"),
         ("WEB_PORT", "99999", "setting WEB_PORT"),
     ],
 )
-def test_bad_setting_is_one_line(monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str) -> None:
+def test_bad_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as caught:
         load_settings()
@@ -59,7 +71,12 @@ def test_bad_setting_is_one_line(monkeypatch: pytest.MonkeyPatch, name: str, val
 def _run(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in env} | env
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run"], env=full_env, cwd=cwd, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", "run"],
+        env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -68,8 +85,14 @@ def _run(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     [
         ({"ADMIN_IDS": "1,x"}, "mentorbot: setting ADMIN_IDS: 'x' is not a Telegram user id"),
         ({"DEFAULT_TIMEZONE": "Nowhere/City"}, "mentorbot: setting DEFAULT_TIMEZONE"),
-        ({"DATABASE_URL": "sqlite+aiosqlite:////proc/no/such/dir/x.db"}, "mentorbot: setting DATABASE_URL"),
-        ({"DATABASE_URL": "postgresql+asyncpg://u:p@127.0.0.1:1/db"}, "mentorbot: setting DATABASE_URL"),
+        (
+            {"DATABASE_URL": "sqlite+aiosqlite:////proc/no/such/dir/x.db"},
+            "mentorbot: setting DATABASE_URL",
+        ),
+        (
+            {"DATABASE_URL": "postgresql+asyncpg://u:p@127.0.0.1:1/db"},
+            "mentorbot: setting DATABASE_URL",
+        ),
     ],
 )
 def test_process_exits_2_with_one_line(tmp_path: Path, env: dict[str, str], expected: str) -> None:

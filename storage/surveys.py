@@ -1,0 +1,382 @@
+"""Questionnaire waves, assignments, responses and answers (every answer saved at once)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import answers, memberships, people, responses, survey_assignments, survey_waves
+from storage.types import utcnow
+
+__all__ = [
+    "Assignment",
+    "Response",
+    "Wave",
+    "WaveProgress",
+    "assign",
+    "cancel_pending_for_person",
+    "create_wave",
+    "erase_free_text",
+    "get_response",
+    "in_progress_response",
+    "next_pending_assignment",
+    "pending_count",
+    "save_answers",
+    "save_state",
+    "start_response",
+    "submit_response",
+    "submitted_answers",
+    "wave_progress",
+    "waves_for_organisation",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    id: int
+    person_id: int
+    survey_code: str
+    wave_id: int | None
+    subject_type: str | None
+    subject_id: int | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    id: int
+    assignment_id: int | None
+    person_id: int
+    survey_code: str
+    survey_version: int
+    state: dict[str, Any]
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    id: int
+    organisation_id: int
+    survey_code: str
+    role: str
+    deadline: date
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WaveProgress:
+    person_id: int
+    full_name: str | None
+    status: str  # not_started / started / answered
+
+
+def _assignment(row: RowMapping) -> Assignment:
+    return Assignment(**{name: row[name] for name in Assignment.__slots__})  # type: ignore[attr-defined]
+
+
+def _response(row: RowMapping) -> Response:
+    values = {name: row[name] for name in Response.__slots__ if name != "state"}  # type: ignore[attr-defined]
+    return Response(state=json.loads(row["state"]), **values)
+
+
+async def assign(
+    conn: AsyncConnection,
+    person_id: int,
+    survey_code: str,
+    *,
+    wave_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+) -> bool:
+    """Queue a questionnaire for a person; False when the same one is queued already."""
+    key = f"{person_id}:{survey_code}:{wave_id or ''}:{subject_type or ''}:{subject_id or ''}"
+    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    result = await conn.execute(
+        insert_(survey_assignments)
+        .values(
+            person_id=person_id,
+            survey_code=survey_code,
+            wave_id=wave_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            dedupe_key=key,
+            status="pending",
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    return result.rowcount == 1
+
+
+async def next_pending_assignment(conn: AsyncConnection, person_id: int) -> Assignment | None:
+    query = (
+        select(survey_assignments)
+        .where(
+            survey_assignments.c.person_id == person_id, survey_assignments.c.status == "pending"
+        )
+        .order_by(survey_assignments.c.id)
+        .limit(1)
+    )
+    row = (await conn.execute(query)).mappings().first()
+    return _assignment(row) if row else None
+
+
+async def pending_count(conn: AsyncConnection, person_id: int) -> int:
+    query = select(func.count()).where(
+        survey_assignments.c.person_id == person_id, survey_assignments.c.status == "pending"
+    )
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def get_assignment(conn: AsyncConnection, assignment_id: int) -> Assignment | None:
+    query = select(survey_assignments).where(survey_assignments.c.id == assignment_id)
+    row = (await conn.execute(query)).mappings().first()
+    return _assignment(row) if row else None
+
+
+async def in_progress_response(conn: AsyncConnection, person_id: int) -> Response | None:
+    query = (
+        select(responses)
+        .where(responses.c.person_id == person_id, responses.c.status == "in_progress")
+        .order_by(responses.c.id)
+        .limit(1)
+    )
+    row = (await conn.execute(query)).mappings().first()
+    return _response(row) if row else None
+
+
+async def get_response(conn: AsyncConnection, response_id: int) -> Response | None:
+    row = (
+        (await conn.execute(select(responses).where(responses.c.id == response_id)))
+        .mappings()
+        .first()
+    )
+    return _response(row) if row else None
+
+
+async def start_response(
+    conn: AsyncConnection,
+    *,
+    person_id: int,
+    assignment_id: int | None,
+    survey_code: str,
+    survey_version: int,
+    state: dict[str, Any],
+) -> int:
+    now = utcnow()
+    result = await conn.execute(
+        insert(responses)
+        .values(
+            assignment_id=assignment_id,
+            person_id=person_id,
+            survey_code=survey_code,
+            survey_version=survey_version,
+            state=json.dumps(state, ensure_ascii=False),
+            status="in_progress",
+            started_at=now,
+            updated_at=now,
+        )
+        .returning(responses.c.id)
+    )
+    if assignment_id is not None:
+        await conn.execute(
+            update(survey_assignments)
+            .where(survey_assignments.c.id == assignment_id)
+            .values(status="in_progress")
+        )
+    return int(result.scalar_one())
+
+
+async def save_state(conn: AsyncConnection, response_id: int, state: dict[str, Any]) -> None:
+    await conn.execute(
+        update(responses)
+        .where(responses.c.id == response_id)
+        .values(state=json.dumps(state, ensure_ascii=False), updated_at=utcnow())
+    )
+
+
+async def save_answers(
+    conn: AsyncConnection,
+    response_id: int,
+    saved: list[tuple[str, Any]],
+    cleared: list[str],
+    free_text_codes: frozenset[str],
+) -> None:
+    now = utcnow()
+    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    for code, value in saved:
+        statement = insert_(answers).values(
+            response_id=response_id,
+            question_code=code,
+            value=value,
+            free_text=code in free_text_codes,
+            answered_at=now,
+        )
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["response_id", "question_code"],
+                set_={"value": value, "answered_at": now},
+            )
+        )
+    if cleared:
+        await conn.execute(
+            delete(answers).where(
+                answers.c.response_id == response_id, answers.c.question_code.in_(cleared)
+            )
+        )
+
+
+async def submit_response(
+    conn: AsyncConnection, response_id: int, state: dict[str, Any], satisfaction_score: float | None
+) -> None:
+    now = utcnow()
+    row = await conn.execute(
+        update(responses)
+        .where(responses.c.id == response_id)
+        .values(
+            state=json.dumps(state, ensure_ascii=False),
+            status="submitted",
+            submitted_at=now,
+            updated_at=now,
+            satisfaction_score=satisfaction_score,
+        )
+        .returning(responses.c.assignment_id)
+    )
+    assignment_id = row.scalar_one()
+    if assignment_id is not None:
+        await conn.execute(
+            update(survey_assignments)
+            .where(survey_assignments.c.id == assignment_id)
+            .values(status="submitted")
+        )
+
+
+async def submitted_answers(
+    conn: AsyncConnection, person_id: int, survey_codes: tuple[str, ...]
+) -> dict[str, Any]:
+    """The answers of the person's latest submitted response among these questionnaires."""
+    latest = (
+        select(responses.c.id)
+        .where(
+            responses.c.person_id == person_id,
+            responses.c.status == "submitted",
+            responses.c.survey_code.in_(survey_codes),
+        )
+        .order_by(responses.c.submitted_at.desc(), responses.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = await conn.execute(
+        select(answers.c.question_code, answers.c.value).where(answers.c.response_id == latest)
+    )
+    return {code: value for code, value in rows.all()}
+
+
+async def cancel_pending_for_person(conn: AsyncConnection, person_id: int) -> None:
+    await conn.execute(
+        update(survey_assignments)
+        .where(
+            survey_assignments.c.person_id == person_id,
+            survey_assignments.c.status.in_(("pending", "in_progress")),
+        )
+        .values(status="cancelled")
+    )
+
+
+async def erase_free_text(conn: AsyncConnection, person_id: int) -> None:
+    """Part of /forget: free-text answers go; numbers stay for anonymous aggregates."""
+    own = select(responses.c.id).where(responses.c.person_id == person_id)
+    await conn.execute(
+        delete(answers).where(answers.c.response_id.in_(own), answers.c.free_text.is_(True))
+    )
+    await conn.execute(
+        update(responses)
+        .where(responses.c.person_id == person_id)
+        .values(state=json.dumps({"erased": True}))
+    )
+
+
+async def create_wave(
+    conn: AsyncConnection,
+    *,
+    organisation_id: int,
+    survey_code: str,
+    role: str,
+    deadline: date,
+    created_by: int | None,
+) -> Wave:
+    result = await conn.execute(
+        insert(survey_waves)
+        .values(
+            organisation_id=organisation_id,
+            survey_code=survey_code,
+            role=role,
+            deadline=deadline,
+            created_by=created_by,
+            created_at=utcnow(),
+        )
+        .returning(*survey_waves.c)
+    )
+    row = result.mappings().one()
+    return Wave(
+        row["id"],
+        row["organisation_id"],
+        row["survey_code"],
+        row["role"],
+        row["deadline"],
+        row["created_at"],
+    )
+
+
+async def waves_for_organisation(conn: AsyncConnection, organisation_id: int) -> list[Wave]:
+    result = await conn.execute(
+        select(survey_waves)
+        .where(survey_waves.c.organisation_id == organisation_id)
+        .order_by(survey_waves.c.id.desc())
+    )
+    return [
+        Wave(
+            r["id"],
+            r["organisation_id"],
+            r["survey_code"],
+            r["role"],
+            r["deadline"],
+            r["created_at"],
+        )
+        for r in result.mappings()
+    ]
+
+
+async def wave_progress(conn: AsyncConnection, wave_id: int) -> list[WaveProgress]:
+    result = await conn.execute(
+        select(people.c.id, people.c.full_name, survey_assignments.c.status)
+        .select_from(survey_assignments.join(people, people.c.id == survey_assignments.c.person_id))
+        .where(survey_assignments.c.wave_id == wave_id, survey_assignments.c.status != "cancelled")
+        .order_by(people.c.full_name, people.c.id)
+    )
+    label = {"pending": "not_started", "in_progress": "started", "submitted": "answered"}
+    return [WaveProgress(r["id"], r["full_name"], label[r["status"]]) for r in result.mappings()]
+
+
+async def active_people_with_role(
+    conn: AsyncConnection, organisation_id: int, role: str
+) -> list[int]:
+    result = await conn.execute(
+        select(people.c.id)
+        .select_from(people.join(memberships, and_(memberships.c.person_id == people.c.id)))
+        .where(
+            memberships.c.organisation_id == organisation_id,
+            memberships.c.role == role,
+            people.c.status == "active",
+        )
+        .order_by(people.c.id)
+    )
+    return [int(r) for r in result.scalars()]
