@@ -8,10 +8,21 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import consents
+from storage.schema import consents, parent_codes
 from storage.types import utcnow
 
-__all__ = ["Consent", "grant", "list_for_person", "withdraw_all"]
+__all__ = [
+    "Consent",
+    "ParentCode",
+    "create_parent_code",
+    "get_parent_code",
+    "grant",
+    "has_active",
+    "list_for_person",
+    "open_parent_code",
+    "use_parent_code",
+    "withdraw_all",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +81,68 @@ async def withdraw_all(conn: AsyncConnection, person_id: int) -> None:
         .where(consents.c.person_id == person_id, consents.c.granted_by != "self")
         .values(granted_by="erased")
     )
+
+
+async def has_active(conn: AsyncConnection, person_id: int, kind: str) -> bool:
+    query = select(consents.c.id).where(
+        consents.c.person_id == person_id,
+        consents.c.kind == kind,
+        consents.c.withdrawn_at.is_(None),
+    )
+    return (await conn.execute(query.limit(1))).first() is not None
+
+
+async def create_parent_code(
+    conn: AsyncConnection, child_person_id: int, code: str, expires_at: datetime
+) -> None:
+    await conn.execute(
+        insert(parent_codes).values(
+            code=code, child_person_id=child_person_id, created_at=utcnow(), expires_at=expires_at
+        )
+    )
+
+
+async def open_parent_code(
+    conn: AsyncConnection, child_person_id: int, now: datetime
+) -> str | None:
+    """The child's unused, unexpired parent code, if one was issued."""
+    query = (
+        select(parent_codes.c.code)
+        .where(
+            parent_codes.c.child_person_id == child_person_id,
+            parent_codes.c.used_at.is_(None),
+            parent_codes.c.expires_at > now,
+        )
+        .order_by(parent_codes.c.id.desc())
+        .limit(1)
+    )
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class ParentCode:
+    code: str
+    child_person_id: int
+    expires_at: datetime
+    used_at: datetime | None
+
+
+async def get_parent_code(conn: AsyncConnection, code: str) -> ParentCode | None:
+    row = (
+        (await conn.execute(select(parent_codes).where(parent_codes.c.code == code)))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    return ParentCode(row["code"], row["child_person_id"], row["expires_at"], row["used_at"])
+
+
+async def use_parent_code(conn: AsyncConnection, code: str) -> bool:
+    """Mark the code used; False when it was used meanwhile (a double tap)."""
+    result = await conn.execute(
+        update(parent_codes)
+        .where(parent_codes.c.code == code, parent_codes.c.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    return result.rowcount == 1

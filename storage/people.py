@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import memberships, organisations, people
+from storage.schema import consents, memberships, organisations, people
 from storage.types import utcnow
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "get",
     "get_by_telegram_id",
     "list_in_organisation",
+    "minors_without_parent_consent",
+    "set_birth_date",
     "set_locale",
     "set_name",
 ]
@@ -200,5 +202,48 @@ async def list_in_organisation(conn: AsyncConnection, organisation_id: int) -> l
         .select_from(people.join(memberships))
         .where(memberships.c.organisation_id == organisation_id)
         .order_by(memberships.c.role, people.c.full_name, people.c.id)
+    )
+    return [PersonRow(**row) for row in result.mappings()]
+
+
+async def set_birth_date(conn: AsyncConnection, person_id: int, birth_date: date) -> None:
+    await conn.execute(
+        update(people)
+        .where(people.c.id == person_id)
+        .values(birth_date=birth_date, updated_at=utcnow())
+    )
+
+
+async def minors_without_parent_consent(
+    conn: AsyncConnection, organisation_id: int, adult_born_before: date
+) -> list[PersonRow]:
+    """Active participants born after `adult_born_before` (under 18) with no parent's consent."""
+    has_parent = (
+        select(consents.c.id)
+        .where(
+            consents.c.person_id == people.c.id,
+            consents.c.kind == "parent",
+            consents.c.withdrawn_at.is_(None),
+        )
+        .exists()
+    )
+    result = await conn.execute(
+        select(
+            people.c.id,
+            people.c.full_name,
+            memberships.c.role,
+            people.c.status,
+            people.c.locale,
+            people.c.created_at,
+        )
+        .select_from(people.join(memberships))
+        .where(
+            memberships.c.organisation_id == organisation_id,
+            memberships.c.role.in_(("mentee", "mentor")),
+            people.c.status == "active",
+            people.c.birth_date > adult_born_before,
+            ~has_parent,
+        )
+        .order_by(people.c.full_name, people.c.id)
     )
     return [PersonRow(**row) for row in result.mappings()]
