@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-__all__ = ["ConsentCallback", "ForgetCallback", "LanguageCallback"]
+__all__ = [
+    "ConsentCallback",
+    "ForgetCallback",
+    "LanguageCallback",
+    "SurveyCallback",
+    "SurveyStartCallback",
+]
 
 
 class ConsentCallback(CallbackData, prefix="consent"):
@@ -17,3 +23,15 @@ class LanguageCallback(CallbackData, prefix="lang"):
 
 class ForgetCallback(CallbackData, prefix="forget"):
     confirm: bool
+
+
+class SurveyCallback(CallbackData, prefix="sv", sep="|"):
+    """A survey button: response id, the step when shown, the engine's action (may hold ":")."""
+
+    r: int
+    s: int
+    a: str
+
+
+class SurveyStartCallback(CallbackData, prefix="svs"):
+    assignment: int

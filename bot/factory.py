@@ -14,8 +14,10 @@ from bot.i18n import Translator
 from bot.middlewares import PersonMiddleware
 from bot.settings import Settings
 from handlers import get_routers
+from mentoring.questionnaires import QuestionnaireService
 from storage.db import Database
 from storage.fsm import SQLStorage
+from surveys.definitions import Registry, load_definitions
 
 __all__ = ["build_bot", "build_dispatcher"]
 
@@ -27,7 +29,9 @@ def build_bot(token: str, api_base: str | None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_dispatcher(settings: Settings, db: Database, translator: Translator) -> Dispatcher:
+def build_dispatcher(
+    settings: Settings, db: Database, translator: Translator, registry: Registry | None = None
+) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
         # One update at a time per chat: a double tap is then seen as already handled.
@@ -35,6 +39,7 @@ def build_dispatcher(settings: Settings, db: Database, translator: Translator) -
         settings=settings,
         db=db,
         translator=translator,
+        questionnaires=QuestionnaireService(db, registry or load_definitions()),
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
     dispatcher.include_routers(*get_routers())

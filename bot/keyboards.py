@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ConsentCallback, ForgetCallback, LanguageCallback
+from bot.callbacks import (
+    ConsentCallback,
+    ForgetCallback,
+    LanguageCallback,
+    SurveyCallback,
+    SurveyStartCallback,
+)
 from bot.i18n import LOCALES, Texts
+from surveys.state import View
 
-__all__ = ["consent_keyboard", "forget_keyboard", "language_keyboard"]
+__all__ = [
+    "consent_keyboard",
+    "forget_keyboard",
+    "language_keyboard",
+    "survey_keyboard",
+    "survey_start_keyboard",
+]
 
 
 def consent_keyboard(t: Texts) -> InlineKeyboardMarkup:
@@ -34,4 +47,29 @@ def forget_keyboard(t: Texts) -> InlineKeyboardMarkup:
     builder.button(text=t("forget.confirm_button"), callback_data=ForgetCallback(confirm=True))
     builder.button(text=t("forget.keep"), callback_data=ForgetCallback(confirm=False))
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def survey_keyboard(view: View, response_id: int, step: int) -> InlineKeyboardMarkup | None:
+    if not view.buttons:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=button.label,
+                callback_data=SurveyCallback(r=response_id, s=step, a=button.action).pack(),
+            )
+            for button in row
+        ]
+        for row in view.buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def survey_start_keyboard(t: Texts, assignment_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("questionnaires.start_button"),
+        callback_data=SurveyStartCallback(assignment=assignment_id),
+    )
     return builder.as_markup()

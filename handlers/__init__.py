@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, participant, start
+from handlers import errors, fallback, participant, start, survey
 
 __all__ = ["get_routers"]
 
 
 def get_routers() -> list[Router]:
     # Fresh routers per call: a router joins one dispatcher only, and tests build many.
-    # Registration first (its states win over generic commands), the catch-all last.
+    # Registration first (its states win), then answers to a questionnaire in progress,
+    # then commands; the catch-all last.
     return [
         errors.build_router(),
         start.build_router(),
+        survey.build_router(),
         participant.build_router(),
         fallback.build_router(),
     ]

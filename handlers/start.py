@@ -16,8 +16,10 @@ from bot.i18n import Texts
 from bot.keyboards import consent_keyboard
 from bot.render import describe_memberships, safe
 from bot.settings import Settings
+from handlers.survey import show as show_survey
 from mentoring import registration
 from mentoring.invites import InviteProblem, check_invite
+from mentoring.questionnaires import QuestionnaireService
 from storage.db import Database
 from storage.people import Person
 
@@ -150,7 +152,14 @@ async def on_text_instead_of_consent(message: Message, t: Texts) -> None:
 
 
 async def on_name_given(
-    message: Message, state: FSMContext, db: Database, bot: Bot, person: Person | None, t: Texts
+    message: Message,
+    state: FSMContext,
+    db: Database,
+    bot: Bot,
+    person: Person | None,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
 ) -> None:
     if person is None:
         await state.clear()
@@ -170,6 +179,9 @@ async def on_name_given(
             role_help=_role_help(registered, t),
         )
     )
+    intake = await questionnaires.begin(registered, locale, t)
+    if intake is not None:
+        await show_survey(bot, message.chat.id, intake)
 
 
 async def on_non_text_name(message: Message, t: Texts) -> None:

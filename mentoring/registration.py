@@ -12,7 +12,7 @@ from datetime import datetime
 
 from mentoring.invites import InviteProblem, check_invite
 from mentoring.names import normalise_full_name
-from storage import audit, consents, people
+from storage import audit, consents, people, surveys
 from storage import fsm as fsm_store
 from storage import invites as invite_store
 from storage.db import Database
@@ -30,6 +30,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PERSONAL_DATA = "personal_data"
+PARTICIPANT_ROLES = ("mentee", "mentor")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,8 @@ async def grant_consent(
             conn, person_id, kind=PERSONAL_DATA, text_version=text_version, granted_by="self"
         )
         await people.add_membership(conn, person_id, organisation_id, role)
+        if role in PARTICIPANT_ROLES:  # the intake questionnaire starts right after the name
+            await surveys.assign(conn, person_id, f"intake_{role}")
         await audit.record(
             conn,
             "consent.granted",
@@ -127,6 +130,8 @@ async def forget_person(db: Database, person: Person) -> None:
     """Withdraw consent and erase personal data; the anonymous id stays for aggregates."""
     async with db.begin() as conn:
         await consents.withdraw_all(conn, person.id)
+        await surveys.erase_free_text(conn, person.id)
+        await surveys.cancel_pending_for_person(conn, person.id)
         await people.erase_personal_data(conn, person.id)
         if person.telegram_id is not None:
             await fsm_store.forget_user(conn, person.telegram_id)

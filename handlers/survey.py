@@ -1,0 +1,193 @@
+"""Answering questionnaires in the chat: one question per message, resumable, with buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.callbacks import SurveyCallback, SurveyStartCallback
+from bot.i18n import Texts
+from bot.keyboards import survey_keyboard, survey_start_keyboard
+from mentoring.parental import ensure_parent_code, needs_parent_consent
+from mentoring.profiles import INTAKE_CODES
+from mentoring.questionnaires import QuestionnaireService, Screen, Turn
+from storage.db import Database
+from storage.people import Person
+from surveys.state import Press, TextInput, WrongKind
+
+
+async def in_survey(
+    message: Message, person: Person | None, questionnaires: QuestionnaireService
+) -> bool:
+    """True when the sender is a registered person with a questionnaire in progress."""
+    return person is not None and person.registered and await questionnaires.in_progress(person.id)
+
+
+async def show(bot: Bot, chat_id: int, screen: Screen) -> Message:
+    markup = survey_keyboard(screen.view, screen.response_id, screen.step)
+    return await bot.send_message(chat_id, screen.view.text, reply_markup=markup, parse_mode=None)
+
+
+async def after_submit(
+    bot: Bot,
+    chat_id: int,
+    person: Person,
+    turn: Turn,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    """What follows a submitted questionnaire: the parent link for a minor, the next one."""
+    now = datetime.now(UTC)
+    if turn.submitted_survey in INTAKE_CODES and await needs_parent_consent(
+        db, person.id, now.date()
+    ):
+        code = await ensure_parent_code(db, person.id, now)
+        me = await bot.me()
+        await bot.send_message(
+            chat_id,
+            t("questionnaires.parent_needed", link=f"https://t.me/{me.username}?start={code}"),
+        )
+    pending = await questionnaires.next_pending(person.id)
+    if pending is not None:
+        title = questionnaires.registry.get(pending.survey_code).title
+        await bot.send_message(
+            chat_id,
+            t("questionnaires.next_queued", title=getattr(title, locale)),
+            reply_markup=survey_start_keyboard(t, pending.id),
+        )
+
+
+async def cmd_survey(
+    message: Message,
+    person: Person | None,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    if person is None or not person.registered:
+        await message.answer(t("me.not_registered"))
+        return
+    screen = await questionnaires.begin(person, locale, t)
+    if screen is None:
+        await message.answer(t("questionnaires.nothing_to_answer"))
+        return
+    await show(message.bot, message.chat.id, screen)  # type: ignore[arg-type]
+
+
+async def on_start_pressed(
+    query: CallbackQuery,
+    callback_data: SurveyStartCallback,
+    person: Person | None,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    if person is None or not person.registered or not isinstance(query.message, Message):
+        await query.answer(t("hint.stale_button"))
+        return
+    current = await questionnaires.current(person, locale, t)
+    if current is not None:
+        await query.answer(t("questionnaires.finish_current_first"))
+        await show(query.message.bot, query.message.chat.id, current)  # type: ignore[arg-type]
+        return
+    screen = await questionnaires.begin(person, locale, t, assignment_id=callback_data.assignment)
+    if screen is None:
+        await query.answer(t("hint.stale_button"))
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await show(query.message.bot, query.message.chat.id, screen)  # type: ignore[arg-type]
+
+
+async def _reply(
+    bot: Bot,
+    chat_id: int,
+    person: Person,
+    turn: Turn,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    if turn.screen is not None:
+        await show(bot, chat_id, turn.screen)
+    if turn.submitted_survey:
+        await after_submit(bot, chat_id, person, turn, db, questionnaires, locale, t)
+
+
+async def on_survey_text(
+    message: Message,
+    bot: Bot,
+    person: Person,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    turn = await questionnaires.answer(person, TextInput(message.text or ""), locale, t)
+    await _reply(bot, message.chat.id, person, turn, db, questionnaires, locale, t)
+
+
+async def on_survey_other_message(
+    message: Message,
+    bot: Bot,
+    person: Person,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    turn = await questionnaires.answer(person, WrongKind(str(message.content_type)), locale, t)
+    await _reply(bot, message.chat.id, person, turn, db, questionnaires, locale, t)
+
+
+async def on_survey_button(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    bot: Bot,
+    person: Person | None,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
+    if person is None or not person.registered or not isinstance(query.message, Message):
+        await query.answer(t("hint.stale_button"))
+        return
+    turn = await questionnaires.answer(
+        person,
+        Press(step=callback_data.s, action=callback_data.a),
+        locale,
+        t,
+        response_id=callback_data.r,
+    )
+    await query.answer(turn.notice)
+    if not turn.changed or turn.screen is None:
+        return
+    chat_id = query.message.chat.id
+    if turn.same_question and not turn.submitted_survey:
+        # Toggling a choice: the same question, updated in place.
+        screen = turn.screen
+        await query.message.edit_text(
+            screen.view.text,
+            reply_markup=survey_keyboard(screen.view, screen.response_id, screen.step),
+            parse_mode=None,
+        )
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _reply(bot, chat_id, person, turn, db, questionnaires, locale, t)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message(Command("survey"))(cmd_survey)
+    router.callback_query(SurveyStartCallback.filter())(on_start_pressed)
+    router.callback_query(SurveyCallback.filter())(on_survey_button)
+    router.message(F.text, ~F.text.startswith("/"), in_survey)(on_survey_text)
+    router.message(~F.text, in_survey)(on_survey_other_message)
+    return router

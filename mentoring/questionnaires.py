@@ -1,0 +1,216 @@
+"""Running questionnaires for a person: queue, start, answer, resume, submit.
+
+The survey engine (`surveys/`) decides what to ask; this service feeds it the person's
+context, stores every answer the moment it is given and the response state with it, so a
+restart resumes at the same question. Handlers render what it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mentoring.ages import age_on
+from mentoring.profiles import INTAKE_CODES, profile_option
+from storage import group_meetings, surveys
+from storage import people as people_store
+from storage.db import Database
+from storage.people import Person
+from surveys import engine
+from surveys.definitions import Registry, SurveyDefinition
+from surveys.scoring import score_response
+from surveys.state import Context, DynamicOption, Event, ResponseState, Translate, View
+
+__all__ = ["QuestionnaireService", "Screen", "Turn"]
+
+log = logging.getLogger(__name__)
+
+FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})
+DYNAMIC_ROLES = {"attended_mentors": "mentor", "attended_mentees": "mentee"}
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """One survey message to show: the engine's view plus what its buttons must carry."""
+
+    response_id: int
+    step: int
+    view: View
+    cursor: str
+
+
+@dataclass(slots=True)
+class Turn:
+    screen: Screen | None
+    notice: str | None = None
+    changed: bool = False
+    submitted_survey: str | None = None
+    same_question: bool = False
+    extra: list[str] = field(default_factory=list)
+
+
+class QuestionnaireService:
+    def __init__(self, db: Database, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
+
+    async def in_progress(self, person_id: int) -> bool:
+        async with self.db.connect() as conn:
+            return await surveys.in_progress_response(conn, person_id) is not None
+
+    async def next_pending(self, person_id: int) -> surveys.Assignment | None:
+        async with self.db.connect() as conn:
+            return await surveys.next_pending_assignment(conn, person_id)
+
+    # --- starting and resuming --------------------------------------------------------------
+    async def current(self, person: Person, locale: str, t: Translate) -> Screen | None:
+        """The question the person is on now (resume), or None when nothing is in progress."""
+        async with self.db.connect() as conn:
+            response = await surveys.in_progress_response(conn, person.id)
+        if response is None:
+            return None
+        defn = self.registry.get(response.survey_code, response.survey_version)
+        state = ResponseState.from_dict(response.state)
+        ctx = await self._context(person, defn, locale, response.assignment_id)
+        return Screen(response.id, state.step, engine.render(defn, state, ctx, t), state.cursor)
+
+    async def begin(
+        self, person: Person, locale: str, t: Translate, assignment_id: int | None = None
+    ) -> Screen | None:
+        """Resume the response in progress, else start the given (or the next) assignment."""
+        resumed = await self.current(person, locale, t)
+        if resumed is not None:
+            return resumed
+        async with self.db.connect() as conn:
+            if assignment_id is not None:
+                assignment = await surveys.get_assignment(conn, assignment_id)
+                if (
+                    assignment is None
+                    or assignment.person_id != person.id
+                    or assignment.status != "pending"
+                ):
+                    return None  # not his, or already answered: callback data is never trusted
+            else:
+                assignment = await surveys.next_pending_assignment(conn, person.id)
+        if assignment is None:
+            return None
+        defn = self.registry.get(assignment.survey_code)
+        ctx = await self._context(person, defn, locale, assignment.id)
+        outcome = engine.start(defn, ctx, t)
+        async with self.db.begin() as conn:
+            response_id = await surveys.start_response(
+                conn,
+                person_id=person.id,
+                assignment_id=assignment.id,
+                survey_code=defn.code,
+                survey_version=defn.version,
+                state=outcome.state.to_dict(),
+            )
+        log.info(
+            "survey.started person=%s survey=%s response=%s", person.id, defn.code, response_id
+        )
+        return Screen(response_id, outcome.state.step, outcome.view, outcome.state.cursor)
+
+    # --- answering --------------------------------------------------------------------------
+    async def answer(
+        self,
+        person: Person,
+        event: Event,
+        locale: str,
+        t: Translate,
+        response_id: int | None = None,
+    ) -> Turn:
+        async with self.db.connect() as conn:
+            response = (
+                await surveys.get_response(conn, response_id)
+                if response_id is not None
+                else await surveys.in_progress_response(conn, person.id)
+            )
+        if response is None or response.person_id != person.id or response.status != "in_progress":
+            return Turn(None, notice=t("survey.notice.stale"))
+        defn = self.registry.get(response.survey_code, response.survey_version)
+        state = ResponseState.from_dict(response.state)
+        ctx = await self._context(person, defn, locale, response.assignment_id)
+        outcome = engine.handle(defn, state, ctx, event, t)
+        screen = Screen(response.id, outcome.state.step, outcome.view, outcome.state.cursor)
+        turn = Turn(screen, notice=outcome.notice, changed=outcome.changed)
+        turn.same_question = outcome.state.cursor == state.cursor
+        if not outcome.changed:
+            return turn
+        free_text = frozenset(q.code for q in defn.questions if q.type in FREE_TEXT_TYPES)
+        async with self.db.begin() as conn:
+            await surveys.save_answers(conn, response.id, outcome.saved, outcome.cleared, free_text)
+            if outcome.submitted:
+                await self._on_submit(conn, person, defn, response.id, outcome.state)
+            else:
+                await surveys.save_state(conn, response.id, outcome.state.to_dict())
+        if outcome.submitted:
+            turn.submitted_survey = defn.code
+            log.info(
+                "survey.submitted person=%s survey=%s response=%s",
+                person.id,
+                defn.code,
+                response.id,
+            )
+        return turn
+
+    async def _on_submit(
+        self,
+        conn: Any,
+        person: Person,
+        defn: SurveyDefinition,
+        response_id: int,
+        state: ResponseState,
+    ) -> None:
+        scored = score_response(defn, state.answers)
+        await surveys.submit_response(
+            conn, response_id, state.to_dict(), scored.normalised if scored else None
+        )
+        birth = state.answers.get("birth_date")
+        if defn.code in INTAKE_CODES and isinstance(birth, str):
+            await people_store.set_birth_date(conn, person.id, date.fromisoformat(birth))
+
+    # --- context ----------------------------------------------------------------------------
+    async def _context(
+        self, person: Person, defn: SurveyDefinition, locale: str, assignment_id: int | None
+    ) -> Context:
+        role = next((r for r in defn.audience if r in person.roles), defn.audience[0])
+        today = datetime.now(UTC).date()
+        async with self.db.connect() as conn:
+            intake = await surveys.submitted_answers(conn, person.id, INTAKE_CODES)
+            assignment = (
+                await surveys.get_assignment(conn, assignment_id) if assignment_id else None
+            )
+            lists = await self._dynamic_lists(conn, defn, assignment, locale)
+        return Context(
+            locale="en" if locale == "en" else "ru",
+            role=role,
+            position=intake.get("position"),
+            age=age_on(person.birth_date, today) if person.birth_date else None,
+            dynamic_lists=lists,
+            today=today,
+        )
+
+    async def _dynamic_lists(
+        self, conn: Any, defn: SurveyDefinition, assignment: surveys.Assignment | None, locale: str
+    ) -> dict[str, list[DynamicOption]]:
+        names = {q.dynamic_list for q in defn.questions if q.dynamic_list}
+        if not names or assignment is None or assignment.subject_type != "group_meeting":
+            return {name: [] for name in names if name}
+        lists: dict[str, list[DynamicOption]] = {}
+        for name in names:
+            if name is None:
+                continue
+            role = DYNAMIC_ROLES.get(name)
+            ids = await group_meetings.attendees(conn, assignment.subject_id or 0, role)
+            options = []
+            for pid in ids:
+                other = await people_store.get(conn, pid)
+                if other is None or not other.registered:
+                    continue
+                answers = await surveys.submitted_answers(conn, pid, INTAKE_CODES)
+                options.append(profile_option(pid, other.full_name, answers, self.registry, locale))
+            lists[name] = options
+        return lists

@@ -1,0 +1,218 @@
+"""Satisfaction percentage and impact (before/after) from survey answers. Pure functions.
+
+No official formula exists, so the method is a setting (DESIGN, "Satisfaction
+percentage"): ``share`` counts respondents whose normalised mean reaches the threshold,
+``mean`` averages the normalised means. A response is scored once, when submitted
+(``score_response``), and reports aggregate those scores (``summarize``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any, Literal
+
+from surveys.definitions import SurveyDefinition
+from surveys.schema import Question
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Bucket",
+    "ImpactPair",
+    "Method",
+    "RespondentScore",
+    "SatisfactionSummary",
+    "impact_items",
+    "impact_values",
+    "normalise",
+    "satisfaction_questions",
+    "score_response",
+    "summarize",
+]
+
+Method = Literal["share", "mean"]
+DEFAULT_THRESHOLD = 70.0
+SATISFACTION_TAG = "satisfaction"
+
+
+@dataclass(frozen=True, slots=True)
+class RespondentScore:
+    """One respondent: ``normalised`` is 0–100, ``raw_mean`` on the items' own scale."""
+
+    normalised: float
+    raw_mean: float
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Respondents whose normalised score is in [low, high); the last bucket includes 100."""
+
+    low: float
+    high: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionSummary:
+    method: Method
+    threshold: float
+    satisfaction_pct: float | None  # by ``method``; None when nobody was scored
+    mean_normalised: float | None
+    mean_raw: float | None
+    scored: int  # respondents with at least one satisfaction answer
+    respondents: int  # submitted responses
+    asked: int
+    response_rate_pct: float | None  # respondents / asked × 100; None when nobody was asked
+    distribution: tuple[Bucket, ...]
+
+
+def normalise(value: float, low: float, high: float) -> float:
+    """(x − min)/(max − min) × 100, clamped to 0–100."""
+    return min(100.0, max(0.0, (value - low) / (high - low) * 100.0))
+
+
+def _scale_value(question: Question, answers: Mapping[str, Any]) -> int | None:
+    value = answers.get(question.code)
+    # bool is an int in Python; a yes/no answer is never a score.
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def satisfaction_questions(defn: SurveyDefinition, tag: str = SATISFACTION_TAG) -> list[Question]:
+    return [q for q in defn.questions if q.type == "scale" and tag in q.tags]
+
+
+def score_response(
+    defn: SurveyDefinition, answers: Mapping[str, Any], tag: str = SATISFACTION_TAG
+) -> RespondentScore | None:
+    """The mean of the scale answers tagged ``tag``; None when none was answered.
+
+    ``tag="fit"`` scores the pairing fit of a feedback response the same way. Each answer
+    is normalised on its own question's scale before averaging, which equals normalising
+    the mean when all items share a scale and stays right when they do not.
+    """
+    normalised: list[float] = []
+    raw: list[int] = []
+    for question in satisfaction_questions(defn, tag):
+        value = _scale_value(question, answers)
+        if value is None:
+            continue
+        assert question.min is not None and question.max is not None
+        raw.append(value)
+        normalised.append(normalise(value, question.min, question.max))
+    if not raw:
+        return None
+    # Rounded so that a mean exactly at the threshold (e.g. 70) is not lost to float noise.
+    return RespondentScore(round(fmean(normalised), 9), fmean(raw), len(raw))
+
+
+def _distribution(scores: Sequence[float], width: float) -> tuple[Bucket, ...]:
+    edges: list[float] = []
+    edge = 0.0
+    while edge < 100.0:
+        edges.append(edge)
+        edge += width
+    counts = [0] * len(edges)
+    for score in scores:
+        index = min(int(score // width), len(edges) - 1)
+        counts[index] += 1
+    return tuple(
+        Bucket(low, min(low + width, 100.0), count)
+        for low, count in zip(edges, counts, strict=True)
+    )
+
+
+def summarize(
+    scores: Iterable[RespondentScore | None],
+    asked: int,
+    *,
+    method: Method = "share",
+    threshold: float = DEFAULT_THRESHOLD,
+    bucket_width: float = 10.0,
+) -> SatisfactionSummary:
+    """Aggregate one score per submitted response (None: no satisfaction item answered).
+
+    ``asked`` is how many people were sent the survey; respondents beyond it (data entered
+    by hand, a changed wave) still count, so the rate may exceed 100 rather than hide it.
+    """
+    if method not in ("share", "mean"):
+        raise ValueError(f"unknown satisfaction method {method!r}")
+    if bucket_width <= 0:
+        raise ValueError("bucket_width must be positive")
+    given = list(scores)
+    scored = [score for score in given if score is not None]
+    normalised = [score.normalised for score in scored]
+    if not scored:
+        pct = mean_normalised = mean_raw = None
+    else:
+        mean_normalised = fmean(normalised)
+        mean_raw = fmean(score.raw_mean for score in scored)
+        if method == "share":
+            pct = sum(value >= threshold for value in normalised) / len(normalised) * 100.0
+        else:
+            pct = mean_normalised
+    return SatisfactionSummary(
+        method=method,
+        threshold=threshold,
+        satisfaction_pct=pct,
+        mean_normalised=mean_normalised,
+        mean_raw=mean_raw,
+        scored=len(scored),
+        respondents=len(given),
+        asked=asked,
+        response_rate_pct=len(given) / asked * 100.0 if asked > 0 else None,
+        distribution=_distribution(normalised, bucket_width),
+    )
+
+
+# -- impact monitoring: the same items before the programme and at its end -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactPair:
+    """One impact item of one person, normalised to 0–100 at each stage."""
+
+    item: str
+    before: float | None
+    after: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def impact_values(defn: SurveyDefinition, answers: Mapping[str, Any]) -> dict[str, float]:
+    """item → normalised answer, for the scale questions tagged ``impact:<item>``."""
+    values: dict[str, float] = {}
+    for question in defn.questions:
+        item = question.impact_item
+        value = _scale_value(question, answers) if question.type == "scale" else None
+        if item is None or value is None:
+            continue
+        assert question.min is not None and question.max is not None
+        values[item] = normalise(value, question.min, question.max)
+    return values
+
+
+def impact_items(
+    answers_by_definition: Iterable[tuple[SurveyDefinition, Mapping[str, Any]]],
+) -> list[ImpactPair]:
+    """Pair one person's baseline (intake) and final (satisfaction) answers by item.
+
+    Takes that person's submitted responses with their definitions, in any order; items
+    present at only one stage come back with the other side None. When a stage was
+    answered twice, the later pair in the input wins.
+    """
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    for defn, answers in answers_by_definition:
+        if defn.kind == "intake":
+            before.update(impact_values(defn, answers))
+        elif defn.kind == "satisfaction":
+            after.update(impact_values(defn, answers))
+    return [ImpactPair(item, before.get(item), after.get(item)) for item in sorted(before | after)]
