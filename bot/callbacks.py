@@ -8,6 +8,7 @@ __all__ = [
     "ConsentCallback",
     "ForgetCallback",
     "LanguageCallback",
+    "ParentConsentCallback",
     "SurveyCallback",
     "SurveyStartCallback",
 ]
@@ -35,3 +36,7 @@ class SurveyCallback(CallbackData, prefix="sv", sep="|"):
 
 class SurveyStartCallback(CallbackData, prefix="svs"):
     assignment: int
+
+
+class ParentConsentCallback(CallbackData, prefix="pc"):
+    agree: bool

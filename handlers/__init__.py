@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, participant, start, survey
+from handlers import errors, fallback, parent, participant, start, survey
 
 __all__ = ["get_routers"]
 
@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
     # then commands; the catch-all last.
     return [
         errors.build_router(),
+        parent.build_router(),
         start.build_router(),
         survey.build_router(),
         participant.build_router(),

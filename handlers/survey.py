@@ -142,7 +142,12 @@ async def on_survey_other_message(
     locale: str,
     t: Texts,
 ) -> None:
-    turn = await questionnaires.answer(person, WrongKind(str(message.content_type)), locale, t)
+    turn = await questionnaires.answer(
+        person,
+        WrongKind(str(getattr(message.content_type, "value", message.content_type))),
+        locale,
+        t,
+    )
     await _reply(bot, message.chat.id, person, turn, db, questionnaires, locale, t)
 
 

@@ -137,3 +137,10 @@ async def record_paper_consent(
             object_id=person_id,
         )
     return True
+
+
+async def child_for_code(db: Database, code: str) -> people.Person | None:
+    """The child a parent code was issued for (to greet the parent and notify the child)."""
+    async with db.connect() as conn:
+        found = await consents.get_parent_code(conn, code)
+        return await people.get(conn, found.child_person_id) if found else None

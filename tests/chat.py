@@ -95,7 +95,7 @@ class ChatUser:
     async def _feed(self, update: Update) -> list[Message]:
         before = len(self.session.sent)
         await self.dp.feed_update(self.bot, update)
-        new = list(self.session.sent.values())[before:]
+        new = [m for m in list(self.session.sent.values())[before:] if m.chat.id == self.user.id]
         self.replies.extend(new)
         return new
 
@@ -104,3 +104,19 @@ class ChatUser:
 
     def callback_answers(self) -> list[dict[str, object]]:
         return self.session.of("AnswerCallbackQuery")
+
+    # --- the Respondent protocol of tests/survey_driver.py ---------------------------------
+    def keyboard_message(self, label: str) -> Message:
+        """The newest message in this chat whose current keyboard has a button `label`."""
+        for message in reversed(list(self.session.sent.values())):
+            if message.chat.id != self.user.id or message.reply_markup is None:
+                continue
+            if any(b.text == label for row in message.reply_markup.inline_keyboard for b in row):
+                return message
+        raise AssertionError(f"no message with a button {label!r}; last: {self.last().text!r}")
+
+    async def tap(self, label: str) -> None:
+        await self.press(self.keyboard_message(label), label)
+
+    async def type(self, text: str) -> None:
+        await self.send(text)
