@@ -7,13 +7,18 @@ from contextlib import AsyncExitStack
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from admin.secret import ensure_secret_key
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import load_translator
 from bot.settings import Settings, SettingsError
-from bot.web import build_web_app, start_web
+from bot.web import build_web_app, mount_sandbox_page, start_web
+from scheduler.clock import SystemClock
+from scheduler.outbox_dispatcher import OutboxDispatcher
+from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
 from storage.db import Database
 from storage.migrate import upgrade
+from surveys.definitions import DefinitionError, load_definitions
 
 __all__ = ["SANDBOX_BOT_USERNAME", "SANDBOX_TOKEN", "open_database", "run"]
 
@@ -60,8 +65,14 @@ def _announce_sandbox(base_url: str) -> None:
 
 
 async def run(settings: Settings) -> None:
+    try:
+        registry = load_definitions()
+    except DefinitionError as exc:
+        raise SettingsError(f"questionnaire definitions: {exc}") from None
     db = await open_database(settings, migrate=True)
     translator = load_translator()
+    settings = ensure_secret_key(settings)  # signs back-office login links and sessions
+    sandbox_page_url: str | None = None
     async with AsyncExitStack() as stack:
         stack.push_async_callback(db.close)
         token, api_base = (
@@ -74,16 +85,31 @@ async def run(settings: Settings) -> None:
             sandbox = SandboxServer(
                 host="127.0.0.1", port=settings.sandbox_port, bot_username=SANDBOX_BOT_USERNAME
             )
+            mount_sandbox_page(sandbox.app, translator)
             await sandbox.start()
             stack.push_async_callback(sandbox.stop)
             api_base = sandbox.base_url
+            sandbox_page_url = f"{sandbox.base_url}/sandbox"
             _announce_sandbox(sandbox.base_url)
         bot = build_bot(token, api_base)
-        dispatcher = build_dispatcher(settings, db, translator)
-        runner = await start_web(build_web_app(db), settings.web_host, settings.web_port)
+        dispatcher = build_dispatcher(settings, db, translator, registry)
+        web_app = build_web_app(
+            db, settings=settings, translator=translator, bot=bot, sandbox_page_url=sandbox_page_url
+        )
+        runner = await start_web(web_app, settings.web_host, settings.web_port)
         stack.push_async_callback(runner.cleanup)
         log.info("web.started url=http://%s:%s", settings.web_host, settings.web_port)
+        log.info("admin.url %s/admin/ (log in with /admin in the bot)", settings.web_base_url)
+        if sandbox_page_url:
+            log.warning(
+                "SANDBOX CHAT PAGE: open %s in a browser to chat as test users", sandbox_page_url
+            )
         scheduler = build_scheduler(settings.default_timezone)
+        clock = SystemClock()
+        limiter = RateLimiter(
+            clock, rate=settings.send_rate, per_chat_interval=settings.send_chat_interval
+        )
+        OutboxDispatcher(db, bot, clock, limiter).start(scheduler)
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)

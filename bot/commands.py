@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 COMMON = ("help", "me", "language", "forget")
 # Later features add their commands per role here, in the order the menu shows them.
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "mentee": (),
-    "mentor": (),
-    "curator": (),
+    "mentee": ("survey",),
+    "mentor": ("survey",),
+    "curator": ("survey_wave", "responses", "consents", "group_meeting", "pairs"),
     "coordinator": (),
     "admin": (),
 }

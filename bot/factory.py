@@ -32,6 +32,7 @@ def build_bot(token: str, api_base: str | None) -> Bot:
 def build_dispatcher(
     settings: Settings, db: Database, translator: Translator, registry: Registry | None = None
 ) -> Dispatcher:
+    registry = registry or load_definitions()
     dispatcher = Dispatcher(
         storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
         # One update at a time per chat: a double tap is then seen as already handled.
@@ -39,7 +40,8 @@ def build_dispatcher(
         settings=settings,
         db=db,
         translator=translator,
-        questionnaires=QuestionnaireService(db, registry or load_definitions()),
+        registry=registry,
+        questionnaires=QuestionnaireService(db, registry),
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
     dispatcher.include_routers(*get_routers())

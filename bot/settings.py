@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     sandbox_port: int = Field(default=8081, ge=0, le=65535)
+    # Public base URL for links the bot gives out (back-office login); default from WEB_HOST/PORT.
+    web_base_url: str = ""
+    # Signs login links and session cookies; empty = generated once and kept in data/secret_key.
+    secret_key: SecretStr | None = None
+    send_rate: float = Field(default=25.0, gt=0, le=30)
+    send_chat_interval: float = Field(default=1.0, ge=0)
     default_timezone: str = "Europe/Moscow"
     log_level: LogLevel = "INFO"
 
@@ -100,6 +106,28 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"\d+:[\w-]+", value.get_secret_value()):
             raise ValueError("does not look like a token from @BotFather (digits:letters)")
         return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (or empty to generate one)")
+        return value
+
+    @model_validator(mode="after")
+    def _default_web_base(self) -> Settings:
+        if not self.web_base_url:
+            self.web_base_url = f"http://{self.web_host}:{self.web_port}"
+        return self
 
     @property
     def sandbox_mode(self) -> bool:

@@ -1,12 +1,22 @@
-"""The process's web server (aiohttp.web): health now, the back office later."""
+"""The process's web server (aiohttp.web): health, the back office at /admin, and in
+sandbox mode a pointer to the sandbox's browser chat page."""
 
 from __future__ import annotations
 
+from aiogram import Bot
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
+from admin import AdminConfig, build_admin_app
+from admin.app import CLIENT_MAX_SIZE
+from bot.i18n import LOCALES, Translator
+from bot.settings import Settings
+from sandbox.web import install_chat_page
 from storage.db import Database
 
-__all__ = ["build_web_app", "start_web"]
+__all__ = ["build_web_app", "mount_sandbox_page", "start_web"]
+
+SANDBOX_TEXTS_PREFIX = "admin.sandbox."
 
 
 async def _healthz(request: web.Request) -> web.Response:
@@ -15,11 +25,63 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def build_web_app(db: Database) -> web.Application:
-    app = web.Application()
+def _admin_config(
+    settings: Settings, db: Database, translator: Translator, bot: Bot
+) -> AdminConfig:
+    assert settings.secret_key is not None, "call admin.secret.ensure_secret_key first"
+
+    async def bot_username() -> str:
+        if settings.bot_username:
+            return settings.bot_username
+        return (await bot.me()).username or ""
+
+    return AdminConfig(
+        db=db,
+        translator=translator,
+        secret=settings.secret_key.get_secret_value(),
+        base_url=settings.web_base_url,
+        bot_username=bot_username,
+    )
+
+
+def build_web_app(
+    db: Database,
+    *,
+    settings: Settings | None = None,
+    translator: Translator | None = None,
+    bot: Bot | None = None,
+    sandbox_page_url: str | None = None,
+) -> web.Application:
+    """Health always; the back office when settings, texts and the bot are given."""
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE)
     app["db"] = db
     app.router.add_get("/healthz", _healthz)
+    if settings is not None and translator is not None and bot is not None:
+        app.router.add_get("/admin", _redirect_to("/admin/"))
+        app.add_subapp("/admin", build_admin_app(_admin_config(settings, db, translator, bot)))
+    if sandbox_page_url:
+        app.router.add_get("/sandbox", _redirect_to(sandbox_page_url))
     return app
+
+
+def _redirect_to(location: str) -> Handler:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(location)
+
+    return handler
+
+
+def mount_sandbox_page(sandbox_app: web.Application, translator: Translator) -> None:
+    """The browser chat page on the sandbox server (call before the sandbox starts)."""
+    texts = {
+        locale: {
+            key.removeprefix(SANDBOX_TEXTS_PREFIX): text
+            for key, text in translator.catalogs[locale].items()
+            if key.startswith(SANDBOX_TEXTS_PREFIX)
+        }
+        for locale in LOCALES
+    }
+    install_chat_page(sandbox_app, texts)
 
 
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, parent, participant, start, survey
+from handlers import admin, curator, errors, fallback, pairs, parent, participant, start, survey
 
 __all__ = ["get_routers"]
 
@@ -19,5 +19,8 @@ def get_routers() -> list[Router]:
         start.build_router(),
         survey.build_router(),
         participant.build_router(),
+        curator.build_router(),
+        pairs.build_router(),
+        admin.build_router(),
         fallback.build_router(),
     ]

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from mentoring import registration
 from storage import consents
 from storage.db import Database
+from storage.fsm import SQLStorage
 from storage.people import Person
 
 
@@ -135,6 +136,8 @@ async def on_forget_answered(
         return
     await state.clear()
     await registration.forget_person(db, person)
+    if isinstance(state.storage, SQLStorage) and person.telegram_id is not None:
+        state.storage.forget_user(person.telegram_id)
     with suppress(TelegramAPIError):  # the menu is cosmetic; the erasure already happened
         await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.message.chat.id))
     await query.message.edit_text(t("forget.done"), reply_markup=None)

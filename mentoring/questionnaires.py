@@ -8,7 +8,7 @@ restart resumes at the same question. Handlers render what it returns.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = ["QuestionnaireService", "Screen", "Turn"]
 
 log = logging.getLogger(__name__)
 
+CACHE_LIMIT = 10_000
 FREE_TEXT_TYPES = frozenset({"short_text", "long_text"})
 DYNAMIC_ROLES = {"attended_mentors": "mentor", "attended_mentees": "mentee"}
 
@@ -55,6 +56,22 @@ class QuestionnaireService:
     def __init__(self, db: Database, registry: Registry) -> None:
         self.db = db
         self.registry = registry
+        # Responses in progress and their contexts, kept write-through: this process is the
+        # only writer, and an answer then costs one transaction instead of five reads more.
+        self._responses: dict[int, surveys.Response] = {}
+        self._contexts: dict[int, Context] = {}
+
+    def _remember(self, response: surveys.Response, ctx: Context | None = None) -> None:
+        if len(self._responses) >= CACHE_LIMIT:
+            self._responses.pop(next(iter(self._responses)))
+            self._contexts.pop(next(iter(self._contexts)), None)
+        self._responses[response.id] = response
+        if ctx is not None:
+            self._contexts[response.id] = ctx
+
+    def _forget(self, response_id: int) -> None:
+        self._responses.pop(response_id, None)
+        self._contexts.pop(response_id, None)
 
     async def in_progress(self, person_id: int) -> bool:
         async with self.db.connect() as conn:
@@ -122,22 +139,27 @@ class QuestionnaireService:
         t: Translate,
         response_id: int | None = None,
     ) -> Turn:
-        async with self.db.connect() as conn:
-            response = (
-                await surveys.get_response(conn, response_id)
-                if response_id is not None
-                else await surveys.in_progress_response(conn, person.id)
-            )
+        response = self._responses.get(response_id) if response_id is not None else None
+        if response is None:
+            async with self.db.connect() as conn:
+                response = (
+                    await surveys.get_response(conn, response_id)
+                    if response_id is not None
+                    else await surveys.in_progress_response(conn, person.id)
+                )
         if response is None or response.person_id != person.id or response.status != "in_progress":
             return Turn(None, notice=t("survey.notice.stale"))
         defn = self.registry.get(response.survey_code, response.survey_version)
         state = ResponseState.from_dict(response.state)
-        ctx = await self._context(person, defn, locale, response.assignment_id)
+        ctx = self._contexts.get(response.id)
+        if ctx is None or ctx.locale != locale:
+            ctx = await self._context(person, defn, locale, response.assignment_id)
         outcome = engine.handle(defn, state, ctx, event, t)
         screen = Screen(response.id, outcome.state.step, outcome.view, outcome.state.cursor)
         turn = Turn(screen, notice=outcome.notice, changed=outcome.changed)
         turn.same_question = outcome.state.cursor == state.cursor
         if not outcome.changed:
+            self._remember(response, ctx)
             return turn
         free_text = frozenset(q.code for q in defn.questions if q.type in FREE_TEXT_TYPES)
         async with self.db.begin() as conn:
@@ -146,6 +168,10 @@ class QuestionnaireService:
                 await self._on_submit(conn, person, defn, response.id, outcome.state)
             else:
                 await surveys.save_state(conn, response.id, outcome.state.to_dict())
+        if outcome.submitted:
+            self._forget(response.id)
+        else:
+            self._remember(replace(response, state=outcome.state.to_dict()), ctx)
         if outcome.submitted:
             turn.submitted_survey = defn.code
             log.info(

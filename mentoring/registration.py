@@ -14,6 +14,7 @@ from mentoring.invites import InviteProblem, check_invite
 from mentoring.names import normalise_full_name
 from storage import audit, consents, people, surveys
 from storage import fsm as fsm_store
+from storage import imports as import_store
 from storage import invites as invite_store
 from storage.db import Database
 from storage.people import Person
@@ -69,9 +70,23 @@ async def grant_consent(
             return ConsentOutcome(existing.id, None)
         if invite_id is not None and not await invite_store.count_use(conn, invite_id):
             return ConsentOutcome(None, InviteProblem.USED_UP)
-        person_id = await people.create(
-            conn, telegram_id=telegram_id, locale=locale, username=username, status="pending_name"
+        # A personal invite from a school's list attaches him to the record imported for him.
+        person_id = (
+            await import_store.claim(
+                conn, invite_id, telegram_id=telegram_id, username=username, locale=locale, now=now
+            )
+            if invite_id is not None
+            else None
         )
+        imported = person_id is not None
+        if person_id is None:
+            person_id = await people.create(
+                conn,
+                telegram_id=telegram_id,
+                locale=locale,
+                username=username,
+                status="pending_name",
+            )
         await consents.grant(
             conn, person_id, kind=PERSONAL_DATA, text_version=text_version, granted_by="self"
         )
@@ -83,7 +98,12 @@ async def grant_consent(
             "consent.granted",
             actor_person_id=person_id,
             object_type="consent",
-            details={"kind": PERSONAL_DATA, "version": text_version, "role": role},
+            details={
+                "kind": PERSONAL_DATA,
+                "version": text_version,
+                "role": role,
+                "imported": imported,
+            },
         )
     log.info("consent.granted person=%s role=%s org=%s", person_id, role, organisation_id)
     return ConsentOutcome(person_id, None)

@@ -44,14 +44,24 @@ async def forget_user(conn: AsyncConnection, user_id: int) -> None:
 
 
 class SQLStorage(BaseStorage):
+    """Write-through: every change is written at once; reads are served from memory.
+
+    The cache is right because one process owns the database (DESIGN §2); several bot
+    replicas would use a shared storage such as Redis instead (DESIGN §5).
+    """
+
     def __init__(self, db: Database, key_builder: KeyBuilder | None = None) -> None:
         self.db = db
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self._cache: dict[str, tuple[str | None, str]] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
+        built = self.key_builder.build(key)
+        current = await self._row(key)
         async with self.db.begin() as conn:
-            await _upsert(conn, self.key_builder.build(key), key.user_id, state=value)
+            await _upsert(conn, built, key.user_id, state=value)
+        self._cache[built] = (value, current[1] if current else "{}")
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._row(key)
@@ -62,8 +72,11 @@ class SQLStorage(BaseStorage):
             msg = f"Data must be a dict or dict-like object, got {type(data).__name__}"
             raise DataNotDictLikeError(msg)
         encoded = json.dumps(data, ensure_ascii=False)
+        built = self.key_builder.build(key)
+        current = await self._row(key)
         async with self.db.begin() as conn:
-            await _upsert(conn, self.key_builder.build(key), key.user_id, data=encoded)
+            await _upsert(conn, built, key.user_id, data=encoded)
+        self._cache[built] = (current[0] if current else None, encoded)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         row = await self._row(key)
@@ -73,10 +86,19 @@ class SQLStorage(BaseStorage):
         # The database belongs to the application, which disposes of it at shutdown.
         return None
 
+    def forget_user(self, user_id: int) -> None:
+        """Drop cached conversations of a user whose rows `forget_user` deleted."""
+        marker = f":{user_id}:"
+        for cached in [k for k in self._cache if marker in k]:
+            del self._cache[cached]
+
     async def _row(self, key: StorageKey) -> tuple[str | None, str] | None:
-        query = select(fsm_states.c.state, fsm_states.c.data).where(
-            fsm_states.c.key == self.key_builder.build(key)
-        )
+        built = self.key_builder.build(key)
+        if built in self._cache:
+            return self._cache[built]
+        query = select(fsm_states.c.state, fsm_states.c.data).where(fsm_states.c.key == built)
         async with self.db.connect() as conn:
             row = (await conn.execute(query)).first()
-        return (row[0], row[1]) if row else None
+        value = (row[0], row[1]) if row else (None, "{}")
+        self._cache[built] = value
+        return value

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import organisations
 from storage.types import utcnow
 
-__all__ = ["ORGANISATION_KINDS", "Organisation", "create", "get", "list_all"]
+__all__ = ["ORGANISATION_KINDS", "Organisation", "create", "get", "list_all", "update_fields"]
 
 ORGANISATION_KINDS = ("school", "college", "additional", "partner")
 
@@ -64,3 +64,23 @@ async def get(conn: AsyncConnection, organisation_id: int) -> Organisation | Non
 async def list_all(conn: AsyncConnection) -> list[Organisation]:
     result = await conn.execute(select(organisations).order_by(organisations.c.id))
     return [_from_row(row) for row in result.mappings()]
+
+
+async def update_fields(
+    conn: AsyncConnection,
+    organisation_id: int,
+    *,
+    name: str,
+    kind: str,
+    municipality: str,
+    region: str,
+    timezone: str,
+) -> Organisation | None:
+    result = await conn.execute(
+        update(organisations)
+        .where(organisations.c.id == organisation_id)
+        .values(name=name, kind=kind, municipality=municipality, region=region, timezone=timezone)
+        .returning(*organisations.c)
+    )
+    row = result.mappings().first()
+    return _from_row(row) if row else None

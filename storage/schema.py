@@ -22,6 +22,7 @@ from sqlalchemy import (
 from storage.types import UTCDateTime
 
 __all__ = [
+    "admin_spent_tokens",
     "answers",
     "audit_log",
     "consents",
@@ -32,8 +33,14 @@ __all__ = [
     "memberships",
     "metadata",
     "organisations",
+    "outbox",
+    "pair_mentees",
+    "pair_proposals",
+    "pairs",
     "parent_codes",
     "people",
+    "people_imports",
+    "plans",
     "responses",
     "survey_assignments",
     "survey_waves",
@@ -229,4 +236,120 @@ parent_codes = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
+)
+
+# --- outbox (0003) ---------------------------------------------------------------------
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("kind", String(64), nullable=False),  # meeting_reminder_24h, digest_curator, ...
+    Column("payload", JSON, nullable=False),  # rendered text, buttons, parse_mode
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("status", String(20), nullable=False),  # pending / sending / sent / failed / cancelled
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", String(300)),  # error class + Telegram's description, never texts
+    Column("lease_until", UTCDateTime),  # while `sending`: when another sender may take it over
+    Column("sent_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+# The dispatcher's scan: pending rows in due order, and `sending` rows by expired lease.
+Index("ix_outbox_status_due_at", outbox.c.status, outbox.c.due_at)
+Index("ix_outbox_status_lease_until", outbox.c.status, outbox.c.lease_until)
+Index("ix_outbox_person_status", outbox.c.person_id, outbox.c.status)
+
+# --- back office (0009) ----------------------------------------------------------------
+
+# Login links and sessions are signed, not stored; only their spent ids are, so that a
+# login link works once and a logged-out session stays dead. Rows expire with the token.
+admin_spent_tokens = Table(
+    "admin_spent_tokens",
+    metadata,
+    Column("token_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # login / session
+    Column("spent_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# People entered by the school from a class or staff list, before they join in Telegram.
+# The row links the person to his personal single-use invite; consent is still pending
+# until he opens it (people.status = "invited").
+people_imports = Table(
+    "people_imports",
+    metadata,
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("invite_id", ForeignKey("invites.id", ondelete="SET NULL"), unique=True),
+    Column("class_or_position", String(100), nullable=False, server_default=""),
+    Column("imported_by", Integer),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime),
+)
+
+# --- pairs (0010) ----------------------------------------------------------------------
+
+# A mentor and his mentees (one for a pair, several for a group), active from the order
+# (приказ) that approved them. `fit_flag`: the approved draft had no blocking pair, i.e. the
+# curator's edits kept the matching stable.
+pairs = Table(
+    "pairs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("mentor_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("form", String(40), nullable=False),
+    Column("status", String(20), nullable=False),  # active / dissolved
+    Column("order_number", String(100), nullable=False),
+    Column("order_date", Date, nullable=False),
+    Column("approved_at", UTCDateTime, nullable=False),
+    Column("approved_by", Integer),
+    Column("dissolved_at", UTCDateTime),
+    Column("dissolve_reason", String(300)),
+    Column("fit_flag", Boolean, nullable=False),
+)
+Index("ix_pairs_organisation_status", pairs.c.organisation_id, pairs.c.status)
+Index("ix_pairs_mentor_id", pairs.c.mentor_id)
+
+pair_mentees = Table(
+    "pair_mentees",
+    metadata,
+    Column("pair_id", ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True),
+    Column("mentee_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_pair_mentees_mentee_id", pair_mentees.c.mentee_id)
+
+# The curator's working draft, one per organisation: {mentor_id: [mentee_ids]} plus the
+# unmatched mentees with reason codes. Replaced by every new proposal, dropped on approval.
+pair_proposals = Table(
+    "pair_proposals",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("groups", JSON, nullable=False),
+    Column("unmatched", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# The personalised programme (индивидуальный план) of one mentee in one pair.
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pair_id", ForeignKey("pairs.id", ondelete="CASCADE"), nullable=False),
+    Column("mentee_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("goals", JSON, nullable=False),  # list of short texts
+    Column("duration_months", Integer, nullable=False),
+    Column("activities", JSON, nullable=False),  # [{"month": int, "text": str}]
+    Column("expected_results", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # draft / submitted / approved / returned
+    Column("mentee_comment", Text),
+    Column("curator_comment", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("approved_at", UTCDateTime),
+    UniqueConstraint("pair_id", "mentee_id", name="uq_plans_pair_mentee"),
 )

@@ -26,6 +26,7 @@ __all__ = [
     "create_wave",
     "erase_free_text",
     "get_response",
+    "get_wave",
     "in_progress_response",
     "next_pending_assignment",
     "pending_count",
@@ -95,8 +96,8 @@ async def assign(
     wave_id: int | None = None,
     subject_type: str | None = None,
     subject_id: int | None = None,
-) -> bool:
-    """Queue a questionnaire for a person; False when the same one is queued already."""
+) -> int | None:
+    """Queue a questionnaire for a person: the new assignment's id, or None when queued already."""
     key = f"{person_id}:{survey_code}:{wave_id or ''}:{subject_type or ''}:{subject_id or ''}"
     insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     result = await conn.execute(
@@ -112,8 +113,9 @@ async def assign(
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(survey_assignments.c.id)
     )
-    return result.rowcount == 1
+    return result.scalar_one_or_none()
 
 
 async def next_pending_assignment(conn: AsyncConnection, person_id: int) -> Assignment | None:
@@ -326,6 +328,24 @@ async def create_wave(
         .returning(*survey_waves.c)
     )
     row = result.mappings().one()
+    return Wave(
+        row["id"],
+        row["organisation_id"],
+        row["survey_code"],
+        row["role"],
+        row["deadline"],
+        row["created_at"],
+    )
+
+
+async def get_wave(conn: AsyncConnection, wave_id: int) -> Wave | None:
+    row = (
+        (await conn.execute(select(survey_waves).where(survey_waves.c.id == wave_id)))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
     return Wave(
         row["id"],
         row["organisation_id"],

@@ -115,6 +115,12 @@ class ChatUser:
                 return message
         raise AssertionError(f"no message with a button {label!r}; last: {self.last().text!r}")
 
+    async def buttons(self) -> list[str]:
+        for message in reversed(list(self.session.sent.values())):
+            if message.chat.id == self.user.id and message.reply_markup is not None:
+                return [b.text for row in message.reply_markup.inline_keyboard for b in row]
+        return []
+
     async def tap(self, label: str) -> None:
         await self.press(self.keyboard_message(label), label)
 

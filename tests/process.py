@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-__all__ = ["BotProcess", "free_port"]
+__all__ = ["BotProcess", "free_port", "run_cli"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,15 +45,16 @@ class BotProcess:
 
     def _spawn(self) -> None:
         self.starts += 1
-        log = self.log_path.open("ab")
-        log.write(f"--- start {self.starts} ---\n".encode())
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=self.workdir,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log_path.open("ab") as log:  # the child keeps its own descriptor
+            log.write(f"--- start {self.starts} ---\n".encode())
+            log.flush()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     async def _wait_healthy(self, timeout: float = 30) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -87,3 +88,19 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    """`mentorbot ARGS` as a separate process, like an operator at the server's shell."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    return int(proc.returncode or 0), out.decode(), err.decode()

@@ -8,6 +8,7 @@ answers by question code; anything the plan leaves out gets a sensible default.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ DONE = "Готово ✔"
 SKIP = "Пропустить ▶"
 
 _registry: Registry | None = None
+FIRST_BUTTON = object()  # "whichever option is offered first"
 
 
 def registry() -> Registry:
@@ -31,7 +33,19 @@ def registry() -> Registry:
     return _registry
 
 
+NAVIGATION = {
+    SUBMIT,
+    DONE,
+    SKIP,
+    "◀ Назад",
+    "◀ К ответам",
+    "Оставить ответ ▶",
+    "↩ Убрать последнего",
+}
+
+
 class Respondent(Protocol):
+    async def buttons(self) -> list[str]: ...
     async def tap(self, label: str) -> None: ...
     async def type(self, text: str) -> None: ...
 
@@ -54,10 +68,8 @@ async def current_cursor(db: Database, telegram_id: int) -> tuple[str, str, int]
 def default_answer(q: Question) -> Any:
     if not q.required:
         return SKIP
-    if q.type in ("single",) and q.options:
-        return q.options[0].label.ru
-    if q.type == "multi" and q.options:
-        return [q.options[0].label.ru]
+    if q.type in ("single", "multi", "dynamic"):
+        return FIRST_BUTTON
     if q.type == "scale":
         return str(q.max or 10)
     if q.type == "yesno":
@@ -65,7 +77,8 @@ def default_answer(q: Question) -> Any:
     if q.type == "number":
         return str(q.min if q.min is not None else 1)
     if q.type == "date":
-        return "05.03.1990"
+        low, high = q.min_age or 18, q.max_age or 60
+        return f"01.01.{date.today().year - (low + high) // 2 - 1}"
     return "Ответ"
 
 
@@ -77,6 +90,7 @@ async def answer_survey(
     *,
     submit: bool = True,
     limit: int = 80,
+    definitions: Registry | None = None,
 ) -> list[str]:
     """Answer until the questionnaire is submitted (or reaches the summary); the codes asked."""
     plan = plan or {}
@@ -91,9 +105,18 @@ async def answer_survey(
                 return asked
             await who.tap(SUBMIT)
             continue
-        question = registry().get(code, version).question(cursor)
+        question = (definitions or registry()).get(code, version).question(cursor)
+        if asked[-2:] == [cursor, cursor]:
+            raise AssertionError(f"{cursor!r} keeps being asked again: the answer is refused")
         asked.append(cursor)
-        value = plan.get(cursor, default_answer(question))
+        value = plan.get(cursor) or default_answer(question)
+        if value is FIRST_BUTTON:
+            options = [b for b in await who.buttons() if b not in NAVIGATION]
+            value = (
+                [options[0]]
+                if question.type == "multi" or (question.type == "dynamic" and question.multiple)
+                else options[0]
+            )
         if isinstance(value, list):
             for label in value:
                 await who.tap(label)

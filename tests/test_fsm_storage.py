@@ -86,5 +86,7 @@ async def test_survives_a_restart_and_close(db_url: str) -> None:
     assert await reopened.get_data(key()) == {"invite": "abc"}
     async with second.begin() as conn:
         await forget_user(conn, 1)
+    reopened.forget_user(1)
     assert await reopened.get_state(key()) is None
+    assert await SQLStorage(second).get_state(key()) is None, "gone from the database too"
     await second.close()

@@ -1,0 +1,1 @@
+"""Back-office pages, one module per section; each exposes a `routes` table."""

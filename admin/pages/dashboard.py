@@ -1,0 +1,50 @@
+"""Dashboard: for each organisation in scope, people by role and status, and invites."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from admin.context import actor_of, context_of
+from admin.render import render
+from storage import backoffice
+from storage import organisations as org_store
+from storage.backoffice import OrganisationCounts
+from storage.people import ROLES
+
+__all__ = ["STATUSES", "routes"]
+
+STATUSES = ("invited", "pending_name", "active", "inactive", "forgotten")
+
+routes = web.RouteTableDef()
+
+
+def _totals(counts: list[OrganisationCounts]) -> OrganisationCounts:
+    total = OrganisationCounts(0)
+    for entry in counts:
+        for key, number in entry.people.items():
+            total.people[key] = total.people.get(key, 0) + number
+        total.invites += entry.invites
+        total.invites_usable += entry.invites_usable
+        total.invite_uses += entry.invite_uses
+    return total
+
+
+@routes.get("/", name="dashboard")
+async def dashboard(request: web.Request) -> web.Response:
+    actor = actor_of(request)
+    ctx = context_of(request)
+    scope_ids = actor.scope.organisation_ids
+    async with ctx.config.db.connect() as conn:
+        organisations = [
+            o for o in await org_store.list_all(conn) if scope_ids is None or o.id in scope_ids
+        ]
+        counts = await backoffice.organisation_counts(conn, scope_ids, ctx.config.clock())
+    rows = [(o, counts.get(o.id, OrganisationCounts(o.id))) for o in organisations]
+    return render(
+        request,
+        "dashboard.html",
+        rows=rows,
+        total=_totals([c for _, c in rows]),
+        roles=[r for r in ROLES if r != "admin"],
+        statuses=STATUSES,
+    )

@@ -1,0 +1,200 @@
+"""Answers per second through the real Dispatcher and storage, next to a bare echo bot.
+
+Run: `.venv/bin/python bench/survey_throughput.py [--people 60]`
+
+Both runs feed updates through `Dispatcher.feed_update` with the recording session of
+the tests (no network), on a SQLite file. The survey run is the production dispatcher
+(middlewares, persistent FSM, event isolation, routers) answering the satisfaction
+questionnaire: every button press is parsed, validated by the engine, stored as an answer
+and a new state in one transaction, and the next question is sent. The baseline is a bare
+aiogram dispatcher whose one handler answers every press with a message. Prints both
+rates and the ratio; no timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User
+
+from bot.factory import build_dispatcher
+from bot.i18n import load_translator
+from bot.settings import Settings
+from mentoring import registration
+from mentoring.invites import create_invite
+from mentoring.organisations import create_organisation
+from storage import surveys
+from storage.db import Database
+from storage.migrate import upgrade
+from tests.recording import RecordingSession
+
+SURVEY = "satisfaction_mentee"
+SKIP_ACTIONS = ("back", "undo", "edit:")
+_ids = itertools.count(1)
+
+
+def _message(user: User, text: str) -> Message:
+    entities = (
+        [MessageEntity(type="bot_command", offset=0, length=len(text))]
+        if text.startswith("/")
+        else None
+    )
+    return Message(
+        message_id=next(_ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user.id, type="private"),
+        from_user=user,
+        text=text,
+        entities=entities,
+    )
+
+
+def _press(user: User, message: Message, data: str) -> Update:
+    query = CallbackQuery(
+        id=str(next(_ids)), from_user=user, chat_instance="b", message=message, data=data
+    )
+    return Update(update_id=next(_ids), callback_query=query)
+
+
+def _last_keyboard(session: RecordingSession, chat_id: int) -> Message | None:
+    for message in reversed(list(session.sent.values())):
+        if message.chat.id == chat_id and message.reply_markup is not None:
+            return message
+    return None
+
+
+def _choose(message: Message) -> str | None:
+    """Submit when possible, else the first answer button (skip for optional text)."""
+    buttons = [b.callback_data or "" for row in message.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    for data in buttons:
+        if data.endswith("|submit"):
+            return data
+    for data in buttons:
+        action = data.split("|", 3)[-1]
+        if not action.startswith(SKIP_ACTIONS):
+            return data
+    return None
+
+
+async def _answer_all(dp: Dispatcher, bot: Bot, user: User) -> int:
+    session: RecordingSession = bot.session  # type: ignore[assignment]
+    presses = 0
+    await dp.feed_update(bot, Update(update_id=next(_ids), message=_message(user, "/survey")))
+    while True:
+        message = _last_keyboard(session, user.id)
+        data = _choose(message) if message is not None else None
+        if message is None or data is None:
+            return presses
+        await dp.feed_update(bot, _press(user, message, data))
+        presses += 1
+        if data.endswith("|submit"):
+            return presses
+
+
+async def _prepare(db: Database, people: int) -> list[User]:
+    organisation = await create_organisation(
+        db,
+        name="Бенчмарк-школа",
+        kind="school",
+        municipality="",
+        region="",
+        timezone="Europe/Moscow",
+    )
+    invite = await create_invite(
+        db,
+        organisation_id=organisation.id,
+        role="mentee",
+        max_uses=None,
+        expires_days=None,
+        now=datetime.now(UTC),
+    )
+    users = []
+    for n in range(people):
+        user = User(id=900_000 + n, is_bot=False, first_name=f"U{n}", language_code="ru")
+        outcome = await registration.grant_consent(
+            db,
+            telegram_id=user.id,
+            username=None,
+            locale="ru",
+            invite_code=invite.code,
+            as_admin=False,
+            text_version="bench",
+            now=datetime.now(UTC),
+        )
+        assert outcome.person_id is not None
+        await registration.complete_registration(
+            db, outcome.person_id, f"Участник Бенчмарков {chr(1040 + n % 30)}"
+        )
+        async with db.begin() as conn:
+            await surveys.cancel_pending_for_person(conn, outcome.person_id)  # skip the intake
+            await surveys.assign(conn, outcome.person_id, SURVEY)
+        users.append(user)
+    return users
+
+
+async def bench_survey(people: int) -> tuple[int, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        db = Database(url)
+        await upgrade(db)
+        users = await _prepare(db, people)
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        dp = build_dispatcher(settings, db, load_translator())
+        bot = Bot("42:BENCH", session=RecordingSession())
+        started = time.perf_counter()
+        counts = await asyncio.gather(*(_answer_all(dp, bot, user) for user in users))
+        elapsed = time.perf_counter() - started
+        await db.close()
+        return sum(counts), elapsed
+
+
+async def bench_echo(presses: int, people: int) -> tuple[int, float]:
+    dp = Dispatcher()
+
+    @dp.callback_query(F.data)
+    async def echo(query: CallbackQuery) -> None:
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.answer(query.data or "")
+
+    bot = Bot("42:ECHO", session=RecordingSession())
+    users = [User(id=800_000 + n, is_bot=False, first_name="E") for n in range(people)]
+    per_user = max(1, presses // people)
+
+    async def run(user: User) -> int:
+        message = _message(user, "/echo")
+        for _ in range(per_user):
+            await dp.feed_update(bot, _press(user, message, "echo"))
+        return per_user
+
+    started = time.perf_counter()
+    done = await asyncio.gather(*(run(u) for u in users))
+    return sum(done), time.perf_counter() - started
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=60)
+    args = parser.parse_args()
+    answers, survey_s = await bench_survey(args.people)
+    echoes, echo_s = await bench_echo(answers, args.people)
+    survey_rate, echo_rate = answers / survey_s, echoes / echo_s
+    print(
+        f"survey: {answers} answers by {args.people} people in {survey_s:.2f} s = {survey_rate:.0f} answers/s"
+    )
+    print(f"bare aiogram echo: {echoes} presses in {echo_s:.2f} s = {echo_rate:.0f} updates/s")
+    print(f"ratio survey/echo: {survey_rate / echo_rate:.2f} (goal >= 0.50)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,252 @@
+"""The curator forms pairs in chat: /pairs → propose → edit → approve by order number and date.
+
+Every callback re-checks on the server that the person curates the organisation named in it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import PairMeetingCallback, PairsCallback
+from bot.i18n import Texts, Translator
+from bot.render import safe
+from mentoring import pairs
+from mentoring.curation import can_curate, curated_organisations
+from mentoring.organisations import get_organisation
+from mentoring.pair_candidates import load_cohort
+from mentoring.pair_notices import approve, render_proposal
+from storage import pairs as pair_store
+from storage.db import Database
+from storage.people import Person
+from surveys.definitions import Registry
+
+MAX_BUTTONS = 40
+
+
+class ApproveForm(StatesGroup):
+    order_number = State()
+    order_date = State()
+
+
+def _proposal_keyboard(org: int, t: Texts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("pairs.approve_button"), callback_data=PairsCallback(action="approve", org=org)
+    )
+    builder.button(text=t("pairs.edit_button"), callback_data=PairsCallback(action="edit", org=org))
+    builder.button(
+        text=t("pairs.propose_button"), callback_data=PairsCallback(action="propose", org=org)
+    )
+    builder.adjust(2, 1)
+    return builder.as_markup()
+
+
+async def _menu(message: Message, db: Database, org: int, t: Texts) -> None:
+    organisation = await get_organisation(db, org)
+    async with db.connect() as conn:
+        active = len(await pair_store.active_pairs(conn, org))
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("pairs.propose_button"), callback_data=PairsCallback(action="propose", org=org)
+    )
+    name = safe(organisation.name if organisation else "")
+    await message.answer(
+        t("pairs.menu", organisation=name, active=active), reply_markup=builder.as_markup()
+    )
+
+
+async def cmd_pairs(message: Message, person: Person | None, db: Database, t: Texts) -> None:
+    organisations = await curated_organisations(db, person)
+    if not organisations:
+        await message.answer(t("curator.not_curator"))
+        return
+    if len(organisations) == 1:
+        await _menu(message, db, organisations[0].id, t)
+        return
+    builder = InlineKeyboardBuilder()
+    for org in organisations[:MAX_BUTTONS]:
+        builder.button(text=org.name[:60], callback_data=PairsCallback(action="menu", org=org.id))
+    builder.adjust(1)
+    await message.answer(t("curator.choose_org"), reply_markup=builder.as_markup())
+
+
+async def _show(message: Message, view: pairs.ProposalView, t: Texts) -> None:
+    await message.answer(
+        render_proposal(view, t), reply_markup=_proposal_keyboard(view.organisation_id, t)
+    )
+
+
+async def _edit_menu(message: Message, view: pairs.ProposalView, t: Texts) -> None:
+    builder = InlineKeyboardBuilder()
+    org = view.organisation_id
+    people = [(m.mentee_id, m.name) for g in view.groups for m in g.members]
+    people += [(mentee_id, name) for mentee_id, name, _ in view.unmatched]
+    for mentee_id, name in people[:MAX_BUTTONS]:
+        builder.button(
+            text=name[:60], callback_data=PairsCallback(action="mentee", org=org, mentee=mentee_id)
+        )
+    builder.adjust(1)
+    await message.answer(t("pairs.choose_mentee"), reply_markup=builder.as_markup())
+
+
+async def _mentee_menu(message: Message, db: Database, org: int, mentee: int, t: Texts) -> None:
+    view = await pairs.view(db, org, datetime.now(UTC).date())
+    if view is None:
+        await message.answer(t("pairs.no_draft"))
+        return
+    builder = InlineKeyboardBuilder()
+    async with db.connect() as conn:
+        cohort = await load_cohort(conn, org, datetime.now(UTC).date())
+    for mentor_id in sorted(cohort.mentors)[:MAX_BUTTONS]:
+        builder.button(
+            text=cohort.profiles[mentor_id].full_name[:60],
+            callback_data=PairsCallback(action="move", org=org, mentee=mentee, mentor=mentor_id),
+        )
+    builder.button(
+        text=t("pairs.remove_button"),
+        callback_data=PairsCallback(action="remove", org=org, mentee=mentee),
+    )
+    builder.adjust(1)
+    name = cohort.profiles[mentee].full_name if mentee in cohort.profiles else ""
+    await message.answer(
+        t("pairs.choose_action", name=safe(name)) + "\n" + t("pairs.choose_mentor"),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def on_pairs_action(
+    query: CallbackQuery,
+    callback_data: PairsCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    org = callback_data.org
+    if not can_curate(person, org) or not isinstance(query.message, Message):
+        await query.answer(t("hint.no_rights"))
+        return
+    await query.answer()
+    message, now, action = query.message, datetime.now(UTC), callback_data.action
+    if action == "menu":
+        await _menu(message, db, org, t)
+    elif action == "propose":
+        view = await pairs.propose(db, org, now)
+        if not view.groups and not view.unmatched:
+            await message.answer(t("pairs.nobody_to_pair"))
+        else:
+            await _show(message, view, t)
+    elif action == "edit":
+        draft = await pairs.view(db, org, now.date())
+        if draft is None:
+            await message.answer(t("pairs.no_draft"))
+        else:
+            await _edit_menu(message, draft, t)
+    elif action == "mentee":
+        await _mentee_menu(message, db, org, callback_data.mentee, t)
+    elif action in ("move", "remove"):
+        if action == "move":
+            result = await pairs.move(db, org, callback_data.mentee, callback_data.mentor, now)
+        else:
+            result = await pairs.remove(db, org, callback_data.mentee, now)
+        if result.problem is not None or result.view is None:
+            reason = t(f"pairs.reason.{result.problem or pairs.NO_DRAFT}")
+            await message.answer(t("pairs.problem", reason=reason))
+        else:
+            await _show(message, result.view, t)
+    elif action == "approve":
+        await state.set_state(ApproveForm.order_number)
+        await state.set_data({"org": org})
+        await message.answer(t("pairs.ask_order_number"))
+    else:
+        await message.answer(t("hint.stale_button"))
+
+
+async def on_order_number(message: Message, state: FSMContext, t: Texts) -> None:
+    number = (message.text or "").strip()
+    if not number or len(number) > 100:
+        await message.answer(t("pairs.bad_order_number"))
+        return
+    await state.update_data(order=number)
+    await state.set_state(ApproveForm.order_date)
+    await message.answer(t("pairs.ask_order_date"))
+
+
+async def on_order_date(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    t: Texts,
+) -> None:
+    try:
+        order_date = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        await message.answer(t("pairs.bad_order_date"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    org = data.get("org")
+    if not isinstance(org, int) or not can_curate(person, org) or person is None:
+        await message.answer(t("hint.no_rights"))
+        return
+    approval = await approve(
+        db,
+        translator,
+        registry,
+        org,
+        order_number=str(data.get("order", "")),
+        order_date=order_date,
+        actor_person_id=person.id,
+        now=datetime.now(UTC),
+    )
+    if approval.problem is not None:
+        await message.answer(t("pairs.no_draft"))
+        return
+    await message.answer(
+        t(
+            "pairs.approved",
+            order=safe(str(data.get("order", ""))),
+            date=order_date.strftime("%d.%m.%Y"),
+            n=len(approval.pair_ids),
+        )
+    )
+
+
+async def on_meeting_button(
+    query: CallbackQuery,
+    callback_data: PairMeetingCallback,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    if person is None:
+        await query.answer(t("hint.no_rights"))
+        return
+    async with db.connect() as conn:
+        mine = {p.id for p in await pair_store.pairs_of_person(conn, person.id)}
+    if callback_data.pair not in mine:
+        await query.answer(t("hint.stale_button"))
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t("pairs.meeting_next"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message(Command("pairs"))(cmd_pairs)
+    router.callback_query(PairsCallback.filter())(on_pairs_action)
+    router.callback_query(PairMeetingCallback.filter())(on_meeting_button)
+    router.message(ApproveForm.order_number, F.text, ~F.text.startswith("/"))(on_order_number)
+    router.message(ApproveForm.order_date, F.text, ~F.text.startswith("/"))(on_order_date)
+    return router

@@ -1,0 +1,63 @@
+"""Messages that go through the outbox, rendered in the recipient's language.
+
+The outbox keeps rendered text and buttons, so what was planned is exactly what is sent,
+even after a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.callbacks import SurveyStartCallback
+from bot.i18n import Translator
+from scheduler.quiet_hours import shift_out_of_quiet_hours
+from storage import outbox
+
+__all__ = ["enqueue_survey_invitation"]
+
+
+def _date(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+async def enqueue_survey_invitation(
+    conn: AsyncConnection,
+    translator: Translator,
+    *,
+    person_id: int,
+    chat_id: int,
+    locale: str,
+    title: str,
+    deadline: date | None,
+    assignment_id: int,
+    due_at: datetime,
+    timezone: str,
+) -> bool:
+    """Queue the invitation; it never arrives during the organisation's quiet hours."""
+    text = translator.get(
+        locale,
+        "questionnaires.invitation",
+        title=title,
+        deadline=_date(deadline) if deadline else "—",
+    )
+    button = {
+        "text": translator.get(locale, "questionnaires.start_button"),
+        "callback_data": SurveyStartCallback(assignment=assignment_id).pack(),
+    }
+    return await outbox.enqueue(
+        conn,
+        person_id=person_id,
+        chat_id=chat_id,
+        kind="survey_invitation",
+        payload={
+            "text": text,
+            "buttons": [[button]],
+            "parse_mode": None,
+            "respect_quiet_hours": True,
+            "timezone": timezone,
+        },
+        due_at=shift_out_of_quiet_hours(due_at, timezone),
+        dedupe_key=f"survey-invitation:{assignment_id}",
+    )

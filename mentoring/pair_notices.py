@@ -1,0 +1,187 @@
+"""What people are told about pairs: the curator's readable proposal, and the outbox messages
+to both sides when a pair is approved or dissolved (rendered in each recipient's language)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.callbacks import PairMeetingCallback
+from bot.i18n import Texts, Translator
+from bot.render import safe
+from mentoring.pair_candidates import Cohort, Profile, load_cohort
+from mentoring.pairs import Approval, ProposalView, record_approval
+from mentoring.profiles import option_label
+from storage import audit, outbox
+from storage import pairs as pair_store
+from storage.db import Database
+from surveys.definitions import Registry
+
+__all__ = ["approve", "dissolve", "render_proposal"]
+
+INTAKE_BY_ROLE = {"mentee": "intake_mentee", "mentor": "intake_mentor"}
+
+
+def render_proposal(proposal: ProposalView, t: Texts) -> str:
+    lines = [t("pairs.proposal.header")]
+    for group in proposal.groups:
+        lines.append(
+            t(
+                "pairs.proposal.mentor",
+                name=safe(group.name),
+                n=len(group.members),
+                seats=group.capacity,
+            )
+        )
+        for member in group.members:
+            reasons = ", ".join(t(f"pairs.reason.{code}") for code in member.reasons)
+            lines.append(
+                t(
+                    "pairs.proposal.mentee",
+                    name=safe(member.name),
+                    score=member.score,
+                    reasons=reasons or "—",
+                )
+            )
+    if not proposal.groups:
+        lines.append(t("pairs.proposal.no_groups"))
+    if proposal.unmatched:
+        lines.append(t("pairs.proposal.unmatched_header", n=len(proposal.unmatched)))
+        for _, name, reason in proposal.unmatched:
+            lines.append(
+                t("pairs.proposal.unmatched", name=safe(name), reason=t(f"pairs.reason.{reason}"))
+            )
+    if proposal.blocking:
+        lines.append(t("pairs.proposal.unstable", n=proposal.blocking))
+    return "\n".join(lines)
+
+
+def _about(partner: Profile, registry: Registry, locale: str, t: Texts) -> str:
+    intake = registry.get(INTAKE_BY_ROLE[partner.role])
+    subjects = ", ".join(option_label(intake, "subjects", s, locale) for s in partner.subjects)
+    position = (
+        option_label(intake, "position", partner.position, locale) if partner.position else "—"
+    )
+    text = t(
+        "pairs.notice.partner",
+        role=t(f"pairs.role.{partner.role}"),
+        name=safe(partner.full_name),
+        position=safe(position),
+        subjects=safe(subjects or "—"),
+    )
+    if partner.share_contact and partner.username:
+        text += "\n" + t("pairs.notice.contact", link=f"https://t.me/{partner.username}")
+    return text
+
+
+async def _notify(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    *,
+    pair_id: int,
+    recipient: Profile,
+    partners: list[Profile],
+    form: str,
+    kind: str,
+    now: datetime,
+) -> None:
+    if recipient.telegram_id is None:
+        return
+    t = translator.bind(recipient.locale)
+    about = "\n\n".join(_about(p, registry, recipient.locale, t) for p in partners)
+    if kind == "pair_approved":
+        text = t("pairs.notice.approved", form=t(f"pairs.form.{form}"), partners=about)
+        button = {
+            "text": t("pairs.notice.meeting_button"),
+            "callback_data": PairMeetingCallback(pair=pair_id).pack(),
+        }
+        buttons = [[button]]
+    else:
+        text = t("pairs.notice.dissolved", partners=about)
+        buttons = []
+    async with db.begin() as conn:
+        await outbox.enqueue(
+            conn,
+            person_id=recipient.person_id,
+            chat_id=recipient.telegram_id,
+            kind=kind,
+            payload={"text": text, "buttons": buttons, "parse_mode": "HTML"},
+            due_at=now,
+            dedupe_key=f"{kind}:{pair_id}:{recipient.person_id}",
+        )
+
+
+async def _notify_pair(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    pair: pair_store.Pair,
+    cohort: Cohort,
+    kind: str,
+    now: datetime,
+) -> None:
+    mentor = cohort.profiles.get(pair.mentor_id)
+    mentees = [cohort.profiles[m] for m in pair.mentee_ids if m in cohort.profiles]
+    if mentor is None:
+        return
+    common = {"pair_id": pair.id, "form": pair.form, "kind": kind, "now": now}
+    await _notify(db, translator, registry, recipient=mentor, partners=mentees, **common)  # type: ignore[arg-type]
+    for mentee in mentees:
+        await _notify(db, translator, registry, recipient=mentee, partners=[mentor], **common)  # type: ignore[arg-type]
+
+
+async def approve(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    organisation_id: int,
+    *,
+    order_number: str,
+    order_date: date,
+    actor_person_id: int | None,
+    now: datetime,
+) -> Approval:
+    """Approve the draft by the order (приказ) and tell both sides of every new pair."""
+    approval, cohort = await record_approval(
+        db,
+        organisation_id,
+        order_number=order_number,
+        order_date=order_date,
+        actor_person_id=actor_person_id,
+        now=now,
+    )
+    if cohort is None:
+        return approval
+    for pair_id in approval.pair_ids:
+        async with db.connect() as conn:
+            pair = await pair_store.get_pair(conn, pair_id)
+        if pair is not None:
+            await _notify_pair(db, translator, registry, pair, cohort, "pair_approved", now)
+    return approval
+
+
+async def dissolve(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    pair_id: int,
+    *,
+    reason: str,
+    actor_person_id: int | None,
+    now: datetime,
+) -> bool:
+    """End an active pair; both sides are told kindly and go back to the pool."""
+    async with db.begin() as conn:
+        pair = await pair_store.get_pair(conn, pair_id)
+        if pair is None or not await pair_store.dissolve(conn, pair_id, reason, now):
+            return False
+        await audit.record(
+            conn,
+            "pairs.dissolved",
+            actor_person_id=actor_person_id,
+            object_type="pair",
+            object_id=pair_id,
+        )
+        cohort = await load_cohort(conn, pair.organisation_id, now.date())
+    await _notify_pair(db, translator, registry, pair, cohort, "pair_dissolved", now)
+    return True

@@ -1,0 +1,249 @@
+"""Survey waves (анкетирование): a curator asks a group of his people to answer by a deadline.
+
+Also the group meeting of all candidates, after which every attendee gets the preference
+questionnaire about the others who attended.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.i18n import Translator
+from mentoring.ages import adult_born_before
+from mentoring.notifications import enqueue_survey_invitation
+from storage import audit, group_meetings, surveys
+from storage import organisations as org_store
+from storage import people as people_store
+from storage.db import Database
+from surveys.definitions import Registry
+
+__all__ = [
+    "LAUNCHABLE",
+    "GroupMeetingResult",
+    "WaveLaunch",
+    "WaveProblem",
+    "launch_wave",
+    "record_group_meeting",
+]
+
+log = logging.getLogger(__name__)
+
+# Feedback follows meetings and preferences follow a group meeting: those are not waves.
+LAUNCHABLE = ("intake_mentee", "intake_mentor", "satisfaction_mentee", "satisfaction_mentor")
+DEFAULT_TIMEZONE = "Europe/Moscow"
+PREFERENCE_BY_ROLE = {"mentee": "preference_mentee", "mentor": "preference_mentor"}
+
+
+class WaveProblem(StrEnum):
+    UNKNOWN_SURVEY = "unknown_survey"
+    WRONG_ROLE = "wrong_role"
+    PAST_DEADLINE = "past_deadline"
+    UNKNOWN_ORGANISATION = "unknown_organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class WaveLaunch:
+    wave_id: int | None
+    invited: int
+    problem: WaveProblem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMeetingResult:
+    meeting_id: int
+    invited: int
+
+
+async def _invite(
+    conn: AsyncConnection,
+    translator: Translator,
+    registry: Registry,
+    person_ids: list[int],
+    survey_code: str,
+    *,
+    now: datetime,
+    deadline: date | None,
+    timezone: str,
+    wave_id: int | None = None,
+    subject: tuple[str, int] | None = None,
+) -> int:
+    invited = 0
+    for person_id in person_ids:
+        person = await people_store.get(conn, person_id)
+        if person is None or not person.registered or person.telegram_id is None:
+            continue
+        assignment_id = await surveys.assign(
+            conn,
+            person_id,
+            survey_code,
+            wave_id=wave_id,
+            subject_type=subject[0] if subject else None,
+            subject_id=subject[1] if subject else None,
+        )
+        if assignment_id is None:
+            continue  # already asked
+        title = getattr(
+            registry.get(survey_code).title, person.locale if person.locale == "en" else "ru"
+        )
+        await enqueue_survey_invitation(
+            conn,
+            translator,
+            person_id=person_id,
+            chat_id=person.telegram_id,
+            locale=person.locale,
+            title=title,
+            deadline=deadline,
+            assignment_id=assignment_id,
+            due_at=now,
+            timezone=timezone,
+        )
+        invited += 1
+    return invited
+
+
+async def launch_wave(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    *,
+    organisation_id: int,
+    survey_code: str,
+    role: str,
+    deadline: date,
+    actor_person_id: int | None,
+    now: datetime,
+) -> WaveLaunch:
+    if survey_code not in registry or survey_code not in LAUNCHABLE:
+        return WaveLaunch(None, 0, WaveProblem.UNKNOWN_SURVEY)
+    if role not in registry.get(survey_code).audience:
+        return WaveLaunch(None, 0, WaveProblem.WRONG_ROLE)
+    async with db.begin() as conn:
+        organisation = await org_store.get(conn, organisation_id)
+        if organisation is None:
+            return WaveLaunch(None, 0, WaveProblem.UNKNOWN_ORGANISATION)
+        if deadline < now.astimezone(ZoneInfo(organisation.timezone)).date():
+            return WaveLaunch(None, 0, WaveProblem.PAST_DEADLINE)
+        wave = await surveys.create_wave(
+            conn,
+            organisation_id=organisation_id,
+            survey_code=survey_code,
+            role=role,
+            deadline=deadline,
+            created_by=actor_person_id,
+        )
+        targets = await surveys.active_people_with_role(conn, organisation_id, role)
+        invited = await _invite(
+            conn,
+            translator,
+            registry,
+            targets,
+            survey_code,
+            now=now,
+            deadline=deadline,
+            timezone=organisation.timezone,
+            wave_id=wave.id,
+        )
+        await audit.record(
+            conn,
+            "survey_wave.launched",
+            actor_person_id=actor_person_id,
+            object_type="survey_wave",
+            object_id=wave.id,
+            details={"survey": survey_code, "role": role, "invited": invited},
+        )
+    log.info("survey_wave.launched wave=%s org=%s invited=%s", wave.id, organisation_id, invited)
+    return WaveLaunch(wave.id, invited)
+
+
+async def record_group_meeting(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    *,
+    organisation_id: int,
+    held_on: date,
+    attendee_ids: list[int],
+    actor_person_id: int | None,
+    now: datetime,
+) -> GroupMeetingResult:
+    """Record who attended and send each attendee the preference questionnaire of his role."""
+    async with db.begin() as conn:
+        organisation = await org_store.get(conn, organisation_id)
+        timezone = organisation.timezone if organisation else DEFAULT_TIMEZONE
+        members = {
+            row.id: row.role
+            for row in await people_store.list_in_organisation(conn, organisation_id)
+        }
+        attendees = sorted({pid for pid in attendee_ids if members.get(pid) in PREFERENCE_BY_ROLE})
+        meeting = await group_meetings.create(
+            conn, organisation_id, held_on, attendees, actor_person_id
+        )
+        invited = 0
+        for role, survey_code in PREFERENCE_BY_ROLE.items():
+            ids = [pid for pid in attendees if members[pid] == role]
+            invited += await _invite(
+                conn,
+                translator,
+                registry,
+                ids,
+                survey_code,
+                now=now,
+                deadline=None,
+                timezone=timezone,
+                subject=("group_meeting", meeting.id),
+            )
+        await audit.record(
+            conn,
+            "group_meeting.recorded",
+            actor_person_id=actor_person_id,
+            object_type="group_meeting",
+            object_id=meeting.id,
+            details={"attendees": len(attendees)},
+        )
+    return GroupMeetingResult(meeting.id, invited)
+
+
+@dataclass(frozen=True, slots=True)
+class WaveReport:
+    wave: surveys.Wave
+    people: list[surveys.WaveProgress]
+
+    def count(self, status: str) -> int:
+        return sum(1 for p in self.people if p.status == status)
+
+
+async def wave_report(db: Database, wave_id: int) -> WaveReport | None:
+    async with db.connect() as conn:
+        wave = await surveys.get_wave(conn, wave_id)
+        if wave is None:
+            return None
+        return WaveReport(wave, await surveys.wave_progress(conn, wave_id))
+
+
+async def waves_overview(db: Database, organisation_id: int, limit: int = 8) -> list[WaveReport]:
+    async with db.connect() as conn:
+        waves = (await surveys.waves_for_organisation(conn, organisation_id))[:limit]
+        return [WaveReport(w, await surveys.wave_progress(conn, w.id)) for w in waves]
+
+
+async def minors_lacking_parent_consent(
+    db: Database, organisation_id: int, today: date
+) -> list[people_store.PersonRow]:
+    async with db.connect() as conn:
+        return await people_store.minors_without_parent_consent(
+            conn, organisation_id, adult_born_before(today)
+        )
+
+
+async def group_meeting_candidates(
+    db: Database, organisation_id: int
+) -> list[people_store.PersonRow]:
+    async with db.connect() as conn:
+        rows = await people_store.list_in_organisation(conn, organisation_id)
+    return [r for r in rows if r.role in PREFERENCE_BY_ROLE and r.status == "active"]

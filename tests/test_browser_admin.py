@@ -1,0 +1,145 @@
+"""The back office in a real browser against the real process in sandbox mode."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser import (
+    RunningBot,
+    launch_chromium,
+    save_screenshot,
+    screenshots_on_failure,
+    start_bot,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+pytestmark = pytest.mark.e2e
+
+FIRST_SANDBOX_USER = 700_000_001
+CLASS_LIST = (
+    "ФИО;Роль;Класс;Дата рождения\n"
+    "Иванова Анна Сергеевна;наставляемый;7А;14.03.2013\n"
+    "Петров 3000;наставляемый;7А;01.02.2013\n"
+    "Сидоров Илья Андреевич;;7Б;06.05.2013\n"
+    "Кузнецова Мария Ивановна;наставник;учитель математики;\n"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    workdir: Path = tmp_path_factory.mktemp("browser-admin")
+    env = {
+        "ADMIN_IDS": str(FIRST_SANDBOX_USER),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+    }
+    with start_bot(workdir, env) as bot:
+        yield bot
+
+
+@pytest.fixture
+def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    context.set_default_timeout(10_000)
+    with screenshots_on_failure(context, request):
+        yield context
+    context.close()
+
+
+def _say(page: Page, text: str) -> None:
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+
+
+def _bot_says(page: Page, text: str) -> Locator:
+    from playwright.sync_api import expect
+
+    message = page.locator(".message.bot", has_text=text).last
+    expect(message).to_be_visible()
+    return message
+
+
+def _login_link_from_the_bot(page: Page, running: RunningBot) -> str:
+    """Register the first sandbox user (an ADMIN_IDS admin) in the chat page and ask /admin."""
+    user_id = running.create_sandbox_user("Анна")
+    assert user_id == FIRST_SANDBOX_USER
+    page.goto(f"{running.sandbox_url}/sandbox?user={user_id}")
+    _say(page, "/start")
+    _bot_says(page, "Согласие на обработку").get_by_role(
+        "button", name="Согласен", exact=True
+    ).click()
+    _bot_says(page, "Как вас зовут")
+    _say(page, "Админова Анна Петровна")
+    _bot_says(page, "Вы зарегистрированы")
+    _say(page, "/admin")
+    text = _bot_says(page, "/admin/login").inner_text()
+    found = re.search(r"http://127\.0\.0\.1:\d+/admin/login\?token=\S+", text)
+    assert found, text
+    return found.group()
+
+
+def test_log_in_create_an_organisation_and_import_a_class_list(
+    browser: Browser, running: RunningBot, context: BrowserContext
+) -> None:
+    from playwright.sync_api import expect
+
+    link = _login_link_from_the_bot(context.new_page(), running)
+
+    admin = context.new_page()
+    admin.goto(link)
+    admin.get_by_role("button", name="Войти").click()
+    expect(admin.locator("h1")).to_have_text("Сводка")
+
+    reuse = context.new_page()
+    reuse.goto(link)
+    expect(reuse.locator("h1")).to_have_text("Ссылка уже использована")
+    reuse.close()
+
+    admin.get_by_role("link", name="Организации").click()
+    admin.get_by_label("Название").fill("Гимназия № 7")
+    admin.get_by_label("Муниципалитет").fill("г. Тула")
+    admin.get_by_label("Регион").fill("Тульская область")
+    admin.get_by_role("button", name="Создать", exact=True).click()
+    expect(admin.get_by_text("Организация создана.")).to_be_visible()
+    admin.locator("#invites select[name=role]").select_option("mentee")
+    admin.get_by_role("button", name="Создать ссылку").click()
+    expect(admin.locator(".invite[data-role=mentee] svg")).to_be_visible()
+    admin.locator("#invites select[name=role]").select_option("mentor")
+    admin.get_by_role("button", name="Создать ссылку").click()
+    expect(admin.locator(".invite[data-role=mentor] svg")).to_be_visible()
+    admin.locator("#invites").scroll_into_view_if_needed()
+    save_screenshot(admin, "admin-invites")
+
+    admin.locator("nav").get_by_role("link", name="Импорт списка").click()
+    admin.locator("select[name=organisation]").select_option(label="Гимназия № 7")
+    admin.set_input_files(
+        "input[name=file]",
+        files=[{"name": "7a.csv", "mimeType": "text/csv", "buffer": CLASS_LIST.encode()}],
+    )
+    admin.get_by_role("button", name="Загрузить").click()
+    summary = admin.locator("#import-summary")
+    expect(summary).to_contain_text("Импортировано: 3", timeout=15_000)
+    expect(summary).to_contain_text("С ошибками: 1")
+    problems = admin.locator("table.problems")
+    expect(problems).to_contain_text("Петров 3000")
+    expect(problems).to_contain_text("ФИО должно состоять из букв")
+
+    admin.get_by_role("link", name="Посмотреть импортированных").click()
+    expect(admin.locator("table.people")).to_contain_text("Иванова Анна Сергеевна")
+    expect(admin.locator("table.people")).not_to_contain_text("Петров 3000")
+
+    admin.locator("nav").get_by_role("link", name="Сводка").click()
+    expect(admin.locator("section[data-organisation]")).to_contain_text("Гимназия № 7")
+    save_screenshot(admin, "admin-dashboard")
