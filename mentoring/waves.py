@@ -30,6 +30,7 @@ __all__ = [
     "WaveProblem",
     "launch_wave",
     "record_group_meeting",
+    "start_feedback",
 ]
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 # Feedback follows meetings and preferences follow a group meeting: those are not waves.
 LAUNCHABLE = ("intake_mentee", "intake_mentor", "satisfaction_mentee", "satisfaction_mentor")
 DEFAULT_TIMEZONE = "Europe/Moscow"
+FEEDBACK = "feedback"
 PREFERENCE_BY_ROLE = {"mentee": "preference_mentee", "mentor": "preference_mentor"}
 
 
@@ -207,6 +209,37 @@ async def record_group_meeting(
             details={"attendees": len(attendees)},
         )
     return GroupMeetingResult(meeting.id, invited)
+
+
+async def start_feedback(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    *,
+    person_id: int,
+    meeting_id: int,
+    organisation_id: int,
+    now: datetime,
+) -> bool:
+    """Ask person P about meeting M (обратная связь); False when he was asked already.
+
+    The meetings feature calls this after a meeting is marked held; the invitation goes
+    through the outbox like any other.
+    """
+    async with db.begin() as conn:
+        organisation = await org_store.get(conn, organisation_id)
+        invited = await _invite(
+            conn,
+            translator,
+            registry,
+            [person_id],
+            FEEDBACK,
+            now=now,
+            deadline=None,
+            timezone=organisation.timezone if organisation else DEFAULT_TIMEZONE,
+            subject=("meeting", meeting_id),
+        )
+    return invited == 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,3 +186,22 @@ async def test_group_meeting_then_preferences_with_dynamic_lists(
             )
         ).scalar_one()
     assert len(ranked) == 2
+
+    # A mentor marks the mentees he would take (those who attended) and confirms capacity.
+    mentor_invite = next(
+        i
+        for i in await invitations(db)
+        if i["chat_id"] == olga.user.id and "Выбор наставляемых" in str(i["payload"])
+    )
+    await olga.press_data((await olga.send("/help"))[-1], start_data(mentor_invite))
+    assert "Петров Пётр" in olga.last().text
+    await answer_survey(
+        olga, db, olga.user.id, {"chosen_mentees": ["Петров Пётр"], "capacity": "2"}
+    )
+    async with db.connect() as conn:
+        chosen = (
+            await conn.execute(
+                select(answers.c.value).where(answers.c.question_code == "chosen_mentees")
+            )
+        ).scalar_one()
+    assert len(chosen) == 1

@@ -1,0 +1,73 @@
+"""The feedback questionnaire about a meeting: queued once, answered in the chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.i18n import Translator
+from mentoring.waves import start_feedback
+from storage.db import Database
+from storage.schema import outbox, people, responses, survey_assignments
+from surveys.definitions import load_definitions
+from tests.chat import ChatUser
+from tests.factories import make_invite, make_school
+from tests.survey_driver import answer_survey
+
+
+async def test_feedback_for_a_meeting_is_queued_once_and_answered(
+    db: Database, translator: Translator, new_user: Callable[..., ChatUser]
+) -> None:
+    school = await make_school(db)
+    nina = new_user("Нина")
+    await nina.press(
+        (await nina.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Согласен"
+    )
+    await nina.send("Нинова Нина")
+    await answer_survey(nina, db, nina.user.id, {"position": "Студент колледжа или вуза"})
+    async with db.connect() as conn:
+        person_id = (
+            await conn.execute(select(people.c.id).where(people.c.telegram_id == nina.user.id))
+        ).scalar_one()
+    registry = load_definitions()
+    first = await start_feedback(
+        db,
+        translator,
+        registry,
+        person_id=person_id,
+        meeting_id=42,
+        organisation_id=school,
+        now=datetime.now(UTC),
+    )
+    again = await start_feedback(
+        db,
+        translator,
+        registry,
+        person_id=person_id,
+        meeting_id=42,
+        organisation_id=school,
+        now=datetime.now(UTC),
+    )
+    assert (first, again) == (True, False), "one questionnaire per person and meeting"
+    async with db.connect() as conn:
+        payload = (
+            await conn.execute(select(outbox.c.payload).where(outbox.c.kind == "survey_invitation"))
+        ).scalar_one()
+        subject = (
+            await conn.execute(
+                select(survey_assignments.c.subject_type, survey_assignments.c.subject_id).where(
+                    survey_assignments.c.survey_code == "feedback"
+                )
+            )
+        ).one()
+    assert "Как прошла встреча" in payload["text"]
+    assert tuple(subject) == ("meeting", 42)
+
+    await nina.press_data((await nina.send("/help"))[-1], payload["buttons"][0][0]["callback_data"])
+    asked = await answer_survey(nina, db, nina.user.id, {"usefulness": "9", "fit": "8"})
+    assert {"usefulness", "as_planned", "fit"} <= set(asked)
+    async with db.connect() as conn:
+        statuses = (await conn.execute(select(responses.c.survey_code, responses.c.status))).all()
+    assert ("feedback", "submitted") in [tuple(r) for r in statuses]
