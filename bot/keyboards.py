@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -9,6 +10,7 @@ from bot.callbacks import (
     ConsentCallback,
     ForgetCallback,
     LanguageCallback,
+    ParentConsentCallback,
     SurveyCallback,
     SurveyStartCallback,
 )
@@ -19,17 +21,26 @@ __all__ = [
     "consent_keyboard",
     "forget_keyboard",
     "language_keyboard",
+    "parent_consent_keyboard",
     "survey_keyboard",
     "survey_start_keyboard",
 ]
 
 
-def consent_keyboard(t: Texts) -> InlineKeyboardMarkup:
+def _agree_refuse(t: Texts, agree: CallbackData, refuse: CallbackData) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("consent.agree"), callback_data=ConsentCallback(agree=True))
-    builder.button(text=t("consent.refuse"), callback_data=ConsentCallback(agree=False))
+    builder.button(text=t("consent.agree"), callback_data=agree)
+    builder.button(text=t("consent.refuse"), callback_data=refuse)
     builder.adjust(2)
     return builder.as_markup()
+
+
+def consent_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    return _agree_refuse(t, ConsentCallback(agree=True), ConsentCallback(agree=False))
+
+
+def parent_consent_keyboard(t: Texts) -> InlineKeyboardMarkup:
+    return _agree_refuse(t, ParentConsentCallback(agree=True), ParentConsentCallback(agree=False))
 
 
 def language_keyboard(t: Texts) -> InlineKeyboardMarkup:

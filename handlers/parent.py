@@ -10,11 +10,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ParentConsentCallback
 from bot.i18n import Texts, Translator
+from bot.keyboards import parent_consent_keyboard
 from bot.render import safe
 from mentoring.parental import (
     PARENT_CODE_PREFIX,
@@ -40,14 +40,6 @@ PROBLEM_TEXT = {
 }
 
 
-def _keyboard(t: Texts) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("consent.agree"), callback_data=ParentConsentCallback(agree=True))
-    builder.button(text=t("consent.refuse"), callback_data=ParentConsentCallback(agree=False))
-    builder.adjust(2)
-    return builder.as_markup()
-
-
 async def on_parent_link(
     message: Message, command: CommandObject, state: FSMContext, db: Database, t: Texts
 ) -> None:
@@ -61,7 +53,7 @@ async def on_parent_link(
     await state.set_state(ParentConsent.consent)
     await state.set_data({"parent_code": code})
     await message.answer(t("parent.greeting", organisation=safe(organisation)))
-    await message.answer(t("parent.consent_text"), reply_markup=_keyboard(t))
+    await message.answer(t("parent.consent_text"), reply_markup=parent_consent_keyboard(t))
 
 
 async def on_parent_answer(
@@ -119,7 +111,7 @@ async def on_parent_non_text(message: Message, t: Texts) -> None:
 
 async def on_stale_consent_text(message: Message, t: Texts) -> None:
     await message.answer(t("hint.use_buttons"))
-    await message.answer(t("parent.consent_text"), reply_markup=_keyboard(t))
+    await message.answer(t("parent.consent_text"), reply_markup=parent_consent_keyboard(t))
 
 
 def build_router() -> Router:

@@ -31,7 +31,7 @@ async def show(bot: Bot, chat_id: int, screen: Screen) -> Message:
     return await bot.send_message(chat_id, screen.view.text, reply_markup=markup, parse_mode=None)
 
 
-async def after_submit(
+async def _reply(
     bot: Bot,
     chat_id: int,
     person: Person,
@@ -41,7 +41,11 @@ async def after_submit(
     locale: str,
     t: Texts,
 ) -> None:
-    """What follows a submitted questionnaire: the parent link for a minor, the next one."""
+    """The next screen; after a submission, the parent link for a minor and the next one."""
+    if turn.screen is not None:
+        await show(bot, chat_id, turn.screen)
+    if not turn.submitted_survey:
+        return
     now = datetime.now(UTC)
     if turn.submitted_survey in INTAKE_CODES and await needs_parent_consent(
         db, person.id, now.date()
@@ -102,22 +106,6 @@ async def on_start_pressed(
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
     await show(query.message.bot, query.message.chat.id, screen)  # type: ignore[arg-type]
-
-
-async def _reply(
-    bot: Bot,
-    chat_id: int,
-    person: Person,
-    turn: Turn,
-    db: Database,
-    questionnaires: QuestionnaireService,
-    locale: str,
-    t: Texts,
-) -> None:
-    if turn.screen is not None:
-        await show(bot, chat_id, turn.screen)
-    if turn.submitted_survey:
-        await after_submit(bot, chat_id, person, turn, db, questionnaires, locale, t)
 
 
 async def on_survey_text(

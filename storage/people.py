@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -70,6 +71,18 @@ class PersonRow:
     status: str
     locale: str
     created_at: datetime
+
+
+def _person_rows() -> Select[Any]:
+    """People with one row per membership, shaped like `PersonRow`."""
+    return select(
+        people.c.id,
+        people.c.full_name,
+        memberships.c.role,
+        people.c.status,
+        people.c.locale,
+        people.c.created_at,
+    ).select_from(people.join(memberships))
 
 
 def _person(row: RowMapping, member_rows: list[RowMapping]) -> Person:
@@ -204,15 +217,7 @@ async def delete_pending(conn: AsyncConnection, person_id: int) -> None:
 
 async def list_in_organisation(conn: AsyncConnection, organisation_id: int) -> list[PersonRow]:
     result = await conn.execute(
-        select(
-            people.c.id,
-            people.c.full_name,
-            memberships.c.role,
-            people.c.status,
-            people.c.locale,
-            people.c.created_at,
-        )
-        .select_from(people.join(memberships))
+        _person_rows()
         .where(memberships.c.organisation_id == organisation_id)
         .order_by(memberships.c.role, people.c.full_name, people.c.id)
     )
@@ -241,15 +246,7 @@ async def minors_without_parent_consent(
         .exists()
     )
     result = await conn.execute(
-        select(
-            people.c.id,
-            people.c.full_name,
-            memberships.c.role,
-            people.c.status,
-            people.c.locale,
-            people.c.created_at,
-        )
-        .select_from(people.join(memberships))
+        _person_rows()
         .where(
             memberships.c.organisation_id == organisation_id,
             memberships.c.role.in_(("mentee", "mentor")),

@@ -79,6 +79,17 @@ class WaveProgress:
     status: str  # not_started / started / answered
 
 
+def _wave(row: RowMapping) -> Wave:
+    return Wave(
+        row["id"],
+        row["organisation_id"],
+        row["survey_code"],
+        row["role"],
+        row["deadline"],
+        row["created_at"],
+    )
+
+
 def _assignment(row: RowMapping) -> Assignment:
     return Assignment(**{name: row[name] for name in Assignment.__slots__})  # type: ignore[attr-defined]
 
@@ -327,15 +338,7 @@ async def create_wave(
         )
         .returning(*survey_waves.c)
     )
-    row = result.mappings().one()
-    return Wave(
-        row["id"],
-        row["organisation_id"],
-        row["survey_code"],
-        row["role"],
-        row["deadline"],
-        row["created_at"],
-    )
+    return _wave(result.mappings().one())
 
 
 async def get_wave(conn: AsyncConnection, wave_id: int) -> Wave | None:
@@ -344,16 +347,7 @@ async def get_wave(conn: AsyncConnection, wave_id: int) -> Wave | None:
         .mappings()
         .first()
     )
-    if row is None:
-        return None
-    return Wave(
-        row["id"],
-        row["organisation_id"],
-        row["survey_code"],
-        row["role"],
-        row["deadline"],
-        row["created_at"],
-    )
+    return _wave(row) if row is not None else None
 
 
 async def waves_for_organisation(conn: AsyncConnection, organisation_id: int) -> list[Wave]:
@@ -362,17 +356,7 @@ async def waves_for_organisation(conn: AsyncConnection, organisation_id: int) ->
         .where(survey_waves.c.organisation_id == organisation_id)
         .order_by(survey_waves.c.id.desc())
     )
-    return [
-        Wave(
-            r["id"],
-            r["organisation_id"],
-            r["survey_code"],
-            r["role"],
-            r["deadline"],
-            r["created_at"],
-        )
-        for r in result.mappings()
-    ]
+    return [_wave(r) for r in result.mappings()]
 
 
 async def wave_progress(conn: AsyncConnection, wave_id: int) -> list[WaveProgress]:
