@@ -22,7 +22,8 @@ def _config(url: str) -> Config:
     return cfg
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
+# "heads": independent migration branches (two features landing at once) both apply.
+async def upgrade(db: Database, revision: str = "heads") -> None:
     cfg = _config(db.url)
 
     def _upgrade(connection: Connection) -> None:
