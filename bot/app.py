@@ -13,6 +13,7 @@ from bot.i18n import load_translator
 from bot.settings import Settings, SettingsError
 from bot.web import build_web_app, mount_sandbox_page, start_web
 from scheduler.clock import SystemClock
+from scheduler.jobs import MeetingPlanner
 from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
@@ -110,6 +111,7 @@ async def run(settings: Settings) -> None:
             clock, rate=settings.send_rate, per_chat_interval=settings.send_chat_interval
         )
         OutboxDispatcher(db, bot, clock, limiter).start(scheduler)
+        MeetingPlanner(db, translator, clock).start(scheduler)  # reminders, digests
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)

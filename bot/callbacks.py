@@ -10,10 +10,17 @@ __all__ = [
     "CuratorOrgCallback",
     "ForgetCallback",
     "LanguageCallback",
+    "MeetingActionCallback",
+    "MeetingKindCallback",
+    "MeetingPairCallback",
+    "PairDissolveCallback",
     "PairMeetingCallback",
     "PairsCallback",
     "PaperConsentCallback",
     "ParentConsentCallback",
+    "PlanCallback",
+    "PlanStepCallback",
+    "StatsCallback",
     "SurveyCallback",
     "SurveyStartCallback",
     "WaveDetailCallback",
@@ -85,3 +92,49 @@ class PairsCallback(CallbackData, prefix="prs"):
 
 class PairMeetingCallback(CallbackData, prefix="pmt"):
     pair: int
+
+
+class PlanCallback(CallbackData, prefix="pln"):
+    """A step on a submitted plan: approve / return (curator), comment (mentee); re-checked."""
+
+    action: str
+    plan: int
+
+
+class PlanStepCallback(CallbackData, prefix="pls"):
+    """The mentor's plan form: choose a mentee (pair, mentee), «done», or a duration in months."""
+
+    step: str
+    pair: int = 0
+    mentee: int = 0
+    value: int = 0
+
+
+class PairDissolveCallback(CallbackData, prefix="pds"):
+    pair: int
+
+
+class MeetingPairCallback(CallbackData, prefix="mtp"):
+    """The /meeting form: the pair chosen (0 = all pairs, for the final meeting); re-checked."""
+
+    pair: int
+
+
+class MeetingKindCallback(CallbackData, prefix="mtk"):
+    kind: str
+
+
+class MeetingActionCallback(CallbackData, prefix="mta"):
+    """A step on one meeting: confirm / decline / other_time / held / not_held / moved / cancel.
+
+    The presser is re-checked against the meeting's participants on every press."""
+
+    action: str
+    meeting: int
+
+
+class StatsCallback(CallbackData, prefix="sts"):
+    """A /stats button: charts / xlsx / scopes / show; `org` 0 = the whole scope (re-checked)."""
+
+    action: str
+    org: int = 0

@@ -18,11 +18,20 @@ log = logging.getLogger(__name__)
 COMMON = ("help", "me", "language", "forget")
 # Later features add their commands per role here, in the order the menu shows them.
 BY_ROLE: dict[str, tuple[str, ...]] = {
-    "mentee": ("survey",),
-    "mentor": ("survey",),
-    "curator": ("survey_wave", "responses", "consents", "group_meeting", "pairs"),
-    "coordinator": (),
-    "admin": (),
+    "mentee": ("survey", "plan", "meetings"),
+    "mentor": ("survey", "plan", "meeting", "meetings"),
+    "curator": (
+        "survey_wave",
+        "responses",
+        "consents",
+        "group_meeting",
+        "pairs",
+        "stats",
+        "meeting",
+        "meetings",
+    ),
+    "coordinator": ("stats",),
+    "admin": ("stats",),
 }
 
 

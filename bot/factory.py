@@ -41,7 +41,7 @@ def build_dispatcher(
         db=db,
         translator=translator,
         registry=registry,
-        questionnaires=QuestionnaireService(db, registry),
+        questionnaires=QuestionnaireService(db, registry, translator),
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
     dispatcher.include_routers(*get_routers())

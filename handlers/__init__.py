@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, curator, errors, fallback, pairs, parent, participant, start, survey
+from handlers import (
+    admin,
+    curator,
+    errors,
+    fallback,
+    meetings,
+    pairs,
+    parent,
+    participant,
+    plans,
+    start,
+    stats,
+    survey,
+)
 
 __all__ = ["get_routers"]
 
@@ -21,6 +34,9 @@ def get_routers() -> list[Router]:
         participant.build_router(),
         curator.build_router(),
         pairs.build_router(),
+        plans.build_router(),
+        meetings.build_router(),
+        stats.build_router(),
         admin.build_router(),
         fallback.build_router(),
     ]

@@ -14,15 +14,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PairMeetingCallback, PairsCallback
+from bot.callbacks import PairDissolveCallback, PairMeetingCallback, PairsCallback
 from bot.i18n import Texts, Translator
 from bot.render import safe
 from mentoring import pairs
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
 from mentoring.pair_candidates import load_cohort
-from mentoring.pair_notices import approve, render_proposal
+from mentoring.pair_notices import approve, dissolve, render_proposal
 from storage import pairs as pair_store
+from storage import people as people_store
 from storage.db import Database
 from storage.people import Person
 from surveys.definitions import Registry
@@ -33,6 +34,10 @@ MAX_BUTTONS = 40
 class ApproveForm(StatesGroup):
     order_number = State()
     order_date = State()
+
+
+class DissolveForm(StatesGroup):
+    reason = State()
 
 
 def _proposal_keyboard(org: int, t: Texts) -> InlineKeyboardMarkup:
@@ -48,18 +53,98 @@ def _proposal_keyboard(org: int, t: Texts) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+async def _pair_names(db: Database, pair: pair_store.Pair) -> tuple[str, str]:
+    async with db.connect() as conn:
+        found = [await people_store.get(conn, pid) for pid in (pair.mentor_id, *pair.mentee_ids)]
+    names = [(p.full_name or "—") if p else "—" for p in found]
+    return names[0], ", ".join(names[1:])
+
+
 async def _menu(message: Message, db: Database, org: int, t: Texts) -> None:
     organisation = await get_organisation(db, org)
     async with db.connect() as conn:
-        active = len(await pair_store.active_pairs(conn, org))
+        active = await pair_store.active_pairs(conn, org)
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("pairs.propose_button"), callback_data=PairsCallback(action="propose", org=org)
     )
-    name = safe(organisation.name if organisation else "")
-    await message.answer(
-        t("pairs.menu", organisation=name, active=active), reply_markup=builder.as_markup()
+    lines = [
+        t(
+            "pairs.menu",
+            organisation=safe(organisation.name if organisation else ""),
+            active=len(active),
+        )
+    ]
+    for number, pair in enumerate(active[:MAX_BUTTONS], start=1):
+        mentor, mentees = await _pair_names(db, pair)
+        lines.append(t("pairs.list_item", n=number, mentor=safe(mentor), mentees=safe(mentees)))
+        builder.button(
+            text=t("pairs.dissolve_button", n=number),
+            callback_data=PairDissolveCallback(pair=pair.id),
+        )
+    builder.adjust(1)
+    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+
+
+async def _dissolvable(db: Database, person: Person | None, pair_id: int) -> bool:
+    async with db.connect() as conn:
+        pair = await pair_store.get_pair(conn, pair_id)
+    return pair is not None and pair.status == "active" and can_curate(person, pair.organisation_id)
+
+
+async def on_dissolve_pressed(
+    query: CallbackQuery,
+    callback_data: PairDissolveCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    if not await _dissolvable(db, person, callback_data.pair) or not isinstance(
+        query.message, Message
+    ):
+        await query.answer(t("hint.no_rights"))
+        return
+    await query.answer()
+    async with db.connect() as conn:
+        pair = await pair_store.get_pair(conn, callback_data.pair)
+    assert pair is not None
+    mentor, mentees = await _pair_names(db, pair)
+    await state.set_state(DissolveForm.reason)
+    await state.set_data({"pair": pair.id})
+    await query.message.answer(
+        t("pairs.ask_dissolve_reason", mentor=safe(mentor), mentees=safe(mentees))
     )
+
+
+async def on_dissolve_reason(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    t: Texts,
+) -> None:
+    reason = (message.text or "").strip()
+    if not reason or len(reason) > 300:
+        await message.answer(t("pairs.bad_dissolve_reason"))
+        return
+    pair_id = int((await state.get_data()).get("pair", 0))
+    await state.clear()
+    if person is None or not await _dissolvable(db, person, pair_id):
+        await message.answer(t("hint.stale_button"))
+        return
+    done = await dissolve(
+        db,
+        translator,
+        registry,
+        pair_id,
+        reason=reason,
+        actor_person_id=person.id,
+        now=datetime.now(UTC),
+    )
+    await message.answer(t("pairs.dissolved" if done else "hint.stale_button"))
 
 
 async def cmd_pairs(message: Message, person: Person | None, db: Database, t: Texts) -> None:
@@ -247,6 +332,8 @@ def build_router() -> Router:
     router.message(Command("pairs"))(cmd_pairs)
     router.callback_query(PairsCallback.filter())(on_pairs_action)
     router.callback_query(PairMeetingCallback.filter())(on_meeting_button)
+    router.callback_query(PairDissolveCallback.filter())(on_dissolve_pressed)
+    router.message(DissolveForm.reason, F.text, ~F.text.startswith("/"))(on_dissolve_reason)
     router.message(ApproveForm.order_number, F.text, ~F.text.startswith("/"))(on_order_number)
     router.message(ApproveForm.order_date, F.text, ~F.text.startswith("/"))(on_order_date)
     return router

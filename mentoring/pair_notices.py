@@ -4,6 +4,9 @@ to both sides when a pair is approved or dissolved (rendered in each recipient's
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.callbacks import PairMeetingCallback
 from bot.i18n import Texts, Translator
@@ -11,14 +14,23 @@ from bot.render import safe
 from mentoring.pair_candidates import Cohort, Profile, load_cohort
 from mentoring.pairs import Approval, ProposalView, record_approval
 from mentoring.profiles import option_label
-from storage import audit, outbox
+from storage import audit, outbox, people
 from storage import pairs as pair_store
 from storage.db import Database
 from surveys.definitions import Registry
 
-__all__ = ["approve", "dissolve", "render_proposal"]
+__all__ = [
+    "POOR_FIT_MAX",
+    "alert_poor_fit",
+    "approve",
+    "curators_of",
+    "dissolve",
+    "render_proposal",
+]
 
 INTAKE_BY_ROLE = {"mentee": "intake_mentee", "mentor": "intake_mentor"}
+FEEDBACK = "feedback"
+POOR_FIT_MAX = 4  # a `fit` score of 1..4 out of 10 in feedback means the pair needs a look
 
 
 def render_proposal(proposal: ProposalView, t: Texts) -> str:
@@ -185,3 +197,51 @@ async def dissolve(
         cohort = await load_cohort(conn, pair.organisation_id, now.date())
     await _notify_pair(db, translator, registry, pair, cohort, "pair_dissolved", now)
     return True
+
+
+async def curators_of(conn: AsyncConnection, organisation_id: int) -> list[int]:
+    listed = await people.list_in_organisation(conn, organisation_id)
+    return sorted({row.id for row in listed if row.role == "curator"})
+
+
+async def alert_poor_fit(
+    conn: AsyncConnection,
+    translator: Translator,
+    *,
+    person_id: int,
+    survey_code: str,
+    answers: dict[str, Any],
+    now: datetime,
+) -> list[int]:
+    """A low `fit` in feedback (обратная связь) marks the respondent's active pairs as a poor
+    fit (`fit_flag` false) and tells the curators once per pair and respondent; the pair ids."""
+    fit = answers.get("fit")
+    if survey_code != FEEDBACK or not isinstance(fit, int) or fit > POOR_FIT_MAX:
+        return []
+    respondent = await people.get(conn, person_id)
+    flagged = []
+    for pair in await pair_store.pairs_of_person(conn, person_id):
+        await pair_store.set_fit_flag(conn, pair.id, False)
+        flagged.append(pair.id)
+        mentor = await people.get(conn, pair.mentor_id)
+        for curator_id in await curators_of(conn, pair.organisation_id):
+            curator = await people.get(conn, curator_id)
+            if curator is None or curator.telegram_id is None:
+                continue
+            text = translator.get(
+                curator.locale,
+                "pairs.notice.poor_fit",
+                name=safe(respondent.full_name if respondent else ""),
+                mentor=safe(mentor.full_name if mentor else ""),
+                fit=fit,
+            )
+            await outbox.enqueue(
+                conn,
+                person_id=curator_id,
+                chat_id=curator.telegram_id,
+                kind="pair_poor_fit",
+                payload={"text": text, "buttons": [], "parse_mode": "HTML"},
+                due_at=now,
+                dedupe_key=f"pair_poor_fit:{pair.id}:{person_id}:{curator_id}",
+            )
+    return flagged

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.i18n import Translator, load_translator
 from mentoring.ages import age_on
+from mentoring.pair_notices import alert_poor_fit
 from mentoring.profiles import INTAKE_CODES, profile_option
 from storage import group_meetings, surveys
 from storage import people as people_store
@@ -53,9 +55,13 @@ class Turn:
 
 
 class QuestionnaireService:
-    def __init__(self, db: Database, registry: Registry) -> None:
+    def __init__(
+        self, db: Database, registry: Registry, translator: Translator | None = None
+    ) -> None:
         self.db = db
         self.registry = registry
+        # Texts for the notices a submitted answer may trigger (a low pairing fit).
+        self.translator = translator or load_translator()
         # Responses in progress and their contexts, kept write-through: this process is the
         # only writer, and an answer then costs one transaction instead of five reads more.
         self._responses: dict[int, surveys.Response] = {}
@@ -197,6 +203,14 @@ class QuestionnaireService:
         birth = state.answers.get("birth_date")
         if defn.code in INTAKE_CODES and isinstance(birth, str):
             await people_store.set_birth_date(conn, person.id, date.fromisoformat(birth))
+        await alert_poor_fit(
+            conn,
+            self.translator,
+            person_id=person.id,
+            survey_code=defn.code,
+            answers=state.answers,
+            now=datetime.now(UTC),
+        )
 
     # --- context ----------------------------------------------------------------------------
     async def _context(

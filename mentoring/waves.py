@@ -74,6 +74,7 @@ async def _invite(
     timezone: str,
     wave_id: int | None = None,
     subject: tuple[str, int] | None = None,
+    due_at: datetime | None = None,
 ) -> int:
     invited = 0
     for person_id in person_ids:
@@ -102,7 +103,7 @@ async def _invite(
             title=title,
             deadline=deadline,
             assignment_id=assignment_id,
-            due_at=now,
+            due_at=due_at or now,
             timezone=timezone,
         )
         invited += 1
@@ -220,8 +221,11 @@ async def start_feedback(
     meeting_id: int,
     organisation_id: int,
     now: datetime,
+    due_at: datetime | None = None,
 ) -> bool:
     """Ask person P about meeting M (обратная связь); False when he was asked already.
+
+    `due_at` (default `now`) lets the invitation wait, e.g. until an hour after the meeting.
 
     The meetings feature calls this after a meeting is marked held; the invitation goes
     through the outbox like any other.
@@ -238,6 +242,7 @@ async def start_feedback(
             deadline=None,
             timezone=organisation.timezone if organisation else DEFAULT_TIMEZONE,
             subject=("meeting", meeting_id),
+            due_at=due_at,
         )
     return invited == 1
 

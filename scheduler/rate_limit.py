@@ -4,9 +4,9 @@ Scheduled slots: every `acquire(chat_id)` reserves the earliest moment that is a
 1/rate from every other reserved send and at least `per_chat_interval` after the previous
 send to the same chat, then sleeps until then. Sends are therefore evenly spaced (no
 bursts), and a chat that must wait does not hold up the others: later callers fill the
-free slots before it (fair without head-of-line blocking). A sleeper that wakes late (the
-event loop was busy) checks the actual time since the last send before it goes, so a
-stall does not turn into a burst.
+free slots before it (fair without head-of-line blocking). If the event loop was busy
+and sleepers wake late, the first goes and the others keep their turn but wait for the
+spacing from that real send: a stall shifts the schedule instead of making a burst.
 """
 
 from __future__ import annotations
@@ -26,13 +26,23 @@ class RateLimitPaused(Exception):
 
 
 class RateLimiter:
-    def __init__(self, clock: Clock, *, rate: float = 25.0, per_chat_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        rate: float = 25.0,
+        per_chat_interval: float = 1.0,
+        timer_slack: float = 0.002,
+    ) -> None:
+        """`timer_slack`: how late a wake-up may be and still count as on time (timer
+        jitter rather than a busy event loop); sends may come that much closer together."""
         if rate <= 0 or per_chat_interval < 0:
             raise ValueError("rate must be positive and per_chat_interval not negative")
         self._clock = clock
         self.rate = rate
         self.per_chat_interval = per_chat_interval
         self._interval = 1.0 / rate
+        self._timer_slack = timer_slack
         self._slots: list[float] = []  # reserved send times, sorted; old ones pruned
         self._chat_next: dict[int, float] = {}  # earliest next send per chat
         self._chat_prune_at = 1024
@@ -70,40 +80,49 @@ class RateLimiter:
             previous_chat_next = self._chat_next.get(chat_id)
             generation = self._pauses
             slot = self._reserve(chat_id, now)
-            if slot > now:
-                try:
-                    slept = await self._sleep_unless_paused(slot - now)
-                except asyncio.CancelledError:
-                    self._unreserve(chat_id, slot, previous_chat_next, generation)
-                    raise
-                if not slept:
-                    self._unreserve(chat_id, slot, previous_chat_next, generation)
-                    if abandon_on_pause:
-                        raise RateLimitPaused
-                    continue
-            now = self._clock.monotonic()
-            if self._may_send(chat_id, now):
-                self._grant(chat_id, slot, now)
-                return
-            # We woke late (the event loop was busy) and a send already went out less than
-            # an interval ago: going now would bunch sends up, so take a new slot.
+            try:
+                if await self._wait_for_turn(chat_id, slot):
+                    return
+            except asyncio.CancelledError:
+                self._unreserve(chat_id, slot, previous_chat_next, generation)
+                raise
+            # A pause voided the slot.
             self._unreserve(chat_id, slot, previous_chat_next, generation)
+            if abandon_on_pause:
+                raise RateLimitPaused
 
-    def _may_send(self, chat_id: int, now: float) -> bool:
-        since_any = now - self._last_grant
-        since_chat = now - self._chat_last_grant.get(chat_id, float("-inf"))
-        return since_any >= self._interval - EPS and since_chat >= self.per_chat_interval - EPS
+    async def _wait_for_turn(self, chat_id: int, slot: float) -> bool:
+        """Sleep until `slot` and take it; False if a pause began meanwhile."""
+        target = slot
+        while True:
+            now = self._clock.monotonic()
+            if target > now:
+                if not await self._sleep_unless_paused(target - now):
+                    return False
+                now = self._clock.monotonic()
+            # Timer jitter counts as on time. A real delay (the event loop was busy) makes
+            # the send happen now, and whoever comes next keeps their turn but waits for
+            # the spacing from it, so a stall shifts the schedule instead of making a burst.
+            at = target if now - target <= self._timer_slack else now
+            wait = max(
+                self._last_grant + self._interval - at,
+                self._chat_last_grant.get(chat_id, float("-inf")) + self.per_chat_interval - at,
+            )
+            if wait <= EPS:
+                self._grant(chat_id, slot, at)
+                return True
+            target = at + wait
 
-    def _grant(self, chat_id: int, slot: float, now: float) -> None:
-        self._last_grant = now
-        self._chat_last_grant[chat_id] = now
-        if now > slot:  # late: the send happens now, so spacing counts from now
+    def _grant(self, chat_id: int, slot: float, at: float) -> None:
+        self._last_grant = at
+        self._chat_last_grant[chat_id] = at
+        if at > slot:  # late: spacing counts from the real send time
             index = bisect.bisect_left(self._slots, slot)
             if index < len(self._slots) and self._slots[index] == slot:
                 del self._slots[index]
-            bisect.insort(self._slots, now)
+            bisect.insort(self._slots, at)
             self._chat_next[chat_id] = max(
-                self._chat_next.get(chat_id, now), now + self.per_chat_interval
+                self._chat_next.get(chat_id, at), at + self.per_chat_interval
             )
 
     def _reserve(self, chat_id: int, now: float) -> float:

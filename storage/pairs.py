@@ -24,10 +24,12 @@ __all__ = [
     "get_draft",
     "get_pair",
     "get_plan",
+    "get_plan_by_id",
     "pairs_of_person",
     "plans_for_pair",
     "save_draft",
     "save_plan",
+    "set_fit_flag",
     "set_plan_status",
 ]
 
@@ -258,6 +260,15 @@ async def get_plan(conn: AsyncConnection, pair_id: int, mentee_id: int) -> Plan 
         .first()
     )
     return _plan(row) if row else None
+
+
+async def get_plan_by_id(conn: AsyncConnection, plan_id: int) -> Plan | None:
+    row = (await conn.execute(select(plans).where(plans.c.id == plan_id))).mappings().first()
+    return _plan(row) if row else None
+
+
+async def set_fit_flag(conn: AsyncConnection, pair_id: int, fit_flag: bool) -> None:
+    await conn.execute(update(pairs).where(pairs.c.id == pair_id).values(fit_flag=fit_flag))
 
 
 async def plans_for_pair(conn: AsyncConnection, pair_id: int) -> list[Plan]:

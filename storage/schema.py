@@ -29,7 +29,9 @@ __all__ = [
     "fsm_states",
     "group_meeting_attendees",
     "group_meetings",
+    "headcounts",
     "invites",
+    "meetings",
     "memberships",
     "metadata",
     "organisations",
@@ -352,4 +354,55 @@ plans = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("approved_at", UTCDateTime),
     UniqueConstraint("pair_id", "mentee_id", name="uq_plans_pair_mentee"),
+)
+
+
+# --- meetings (0011) ---------------------------------------------------------------------
+# A pair's meeting (встреча пары), or the final meeting of all pairs (pair_id NULL,
+# kind group_final). Times are UTC; the organisation's timezone is applied when shown.
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("pair_id", ForeignKey("pairs.id", ondelete="CASCADE")),
+    Column("kind", String(20), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("place", String(300), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("proposed_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("confirmed_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("cancel_reason", String(300)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_meetings_status_starts_at", meetings.c.status, meetings.c.starts_at)
+Index("ix_meetings_pair_id", meetings.c.pair_id)
+
+# --- stats (0012) ----------------------------------------------------------------------
+
+# The KPI denominators a curator enters once per organisation and school year (численность).
+# `year` is the school year's first calendar year: 2026 is 2026/27.
+headcounts = Table(
+    "headcounts",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("pupils_10_19", Integer),
+    Column("pupils_15_19", Integer),
+    Column("young_teachers", Integer),  # teachers with 0–3 years of experience
+    Column("teachers_under_35", Integer),
+    Column("partners_on_record", Integer),  # NULL: count organisations of kind "partner"
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Per-year overrides of the KPI targets in mentoring/data/targets.yaml.
+kpi_targets = Table(
+    "kpi_targets",
+    metadata,
+    Column("kpi", String(40), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("value_pct", Float, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.callbacks import PairsCallback
+from bot.callbacks import PairDissolveCallback, PairsCallback
+from bot.i18n import Translator
 from mentoring import pairs
+from mentoring.waves import start_feedback
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
 from storage.schema import outbox
+from surveys.definitions import load_definitions
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
 from tests.survey_driver import answer_survey
@@ -196,3 +199,105 @@ async def test_entered_programme_needs_order_and_approved_plan(db: Database) -> 
             )
         await pair_store.dissolve(conn, ended, "переезд", now)
     assert await pairs.entered_programme(db, school) == [approved]
+
+
+async def test_curator_dissolves_a_pair_with_a_reason(db: Database, new_user: NewUser) -> None:
+    school, curator, _users = await cohort(db, new_user)
+    await curator.send("/pairs")
+    await curator.tap("Предложить пары")
+    await curator.tap("✅ Утвердить все")
+    await curator.send("№ 12-о")
+    await curator.send("01.10.2026")
+    async with db.connect() as conn:
+        before = await pair_store.active_pairs(conn, school)
+    target = before[0]
+
+    stranger = new_user("Чужой")
+    other = await make_school(db, "Школа Б")
+    await register(stranger, await make_invite(db, other, "curator"), "Чужова Вера")
+    forged = PairDissolveCallback(pair=target.id).pack()
+    await stranger.press_data((await stranger.send("/pairs"))[-1], forged)
+    assert stranger.callback_answers()[-1].get("text") == "Это действие вам недоступно."
+
+    await curator.send("/pairs")
+    assert "1. " in curator.last().text and "Активных пар: " in curator.last().text
+    await curator.tap("Расформировать №1")
+    assert "причину" in curator.last().text
+    assert "до 300 символов" in (await curator.send("п" * 301))[-1].text
+    await curator.send("Наставник переехал")
+    assert "Пара расформирована" in curator.last().text
+
+    async with db.connect() as conn:
+        after = await pair_store.active_pairs(conn, school)
+        gone = await pair_store.get_pair(conn, target.id)
+        rows = (
+            await conn.execute(select(outbox.c.chat_id).where(outbox.c.kind == "pair_dissolved"))
+        ).all()
+    assert gone is not None and gone.status == "dissolved"
+    assert [p.id for p in after] == [p.id for p in before[1:]]
+    assert len(rows) == 1 + len(target.mentee_ids), "the mentor and each mentee are told"
+
+    await curator.press_data(curator.last(), forged)
+    assert curator.callback_answers()[-1].get("text") == "Это действие вам недоступно."
+    view = await pairs.propose(db, school, datetime.now(UTC))
+    placed = {m.mentee_id for g in view.groups for m in g.members}
+    assert set(target.mentee_ids) <= placed, "the mentees are back in the pool"
+
+
+async def answer_feedback(
+    db: Database, translator: Translator, user: ChatUser, school: int, fit: str
+) -> None:
+    async with db.connect() as conn:
+        person = await people_store.get_by_telegram_id(conn, user.user.id)
+    assert person is not None
+    await start_feedback(
+        db,
+        translator,
+        load_definitions(),
+        person_id=person.id,
+        meeting_id=person.id,
+        organisation_id=school,
+        now=datetime.now(UTC),
+    )
+    async with db.connect() as conn:
+        payload = (
+            await conn.execute(
+                select(outbox.c.payload).where(
+                    outbox.c.kind == "survey_invitation", outbox.c.chat_id == user.user.id
+                )
+            )
+        ).scalar_one()
+    await user.press_data((await user.send("/help"))[-1], payload["buttons"][0][0]["callback_data"])
+    await answer_survey(user, db, user.user.id, {"usefulness": "7", "fit": fit})
+
+
+async def test_low_fit_in_feedback_flags_the_pair_and_tells_the_curator(
+    db: Database, translator: Translator, new_user: NewUser
+) -> None:
+    school, curator, users = await cohort(db, new_user)
+    await curator.send("/pairs")
+    await curator.tap("Предложить пары")
+    await curator.tap("✅ Утвердить все")
+    await curator.send("№ 12-о")
+    await curator.send("01.10.2026")
+
+    await answer_feedback(db, translator, users["boris"], school, fit="8")
+    async with db.connect() as conn:
+        assert all(p.fit_flag for p in await pair_store.active_pairs(conn, school))
+        assert not (
+            await conn.execute(select(outbox.c.id).where(outbox.c.kind == "pair_poor_fit"))
+        ).all()
+
+    await answer_feedback(db, translator, users["anna"], school, fit="4")
+    async with db.connect() as conn:
+        anna = await people_store.get_by_telegram_id(conn, users["anna"].user.id)
+        assert anna is not None
+        by_fit = {p.fit_flag: p.mentee_ids for p in await pair_store.active_pairs(conn, school)}
+        alerts = (
+            await conn.execute(
+                select(outbox.c.chat_id, outbox.c.payload).where(outbox.c.kind == "pair_poor_fit")
+            )
+        ).all()
+    assert anna.id in by_fit[False], "Anna's pair is flagged as a poor fit"
+    assert [chat for chat, _ in alerts] == [curator.user.id]
+    assert "Аннова Анна" in alerts[0].payload["text"] and "4 из 10" in alerts[0].payload["text"]

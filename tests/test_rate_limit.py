@@ -97,20 +97,22 @@ async def test_a_busy_event_loop_does_not_turn_into_a_burst() -> None:
     limiter = RateLimiter(clock, rate=10, per_chat_interval=0)
     grants: list[float] = []
 
+    order: list[int] = []
+
     async def one(chat: int) -> None:
         await limiter.acquire(chat)
         grants.append(clock.monotonic())
+        order.append(chat)
 
     tasks = [asyncio.create_task(one(chat)) for chat in range(5)]  # slots 0, .1, .2, .3, .4
     # The loop is blocked until 0.35: the sleepers for .1, .2 and .3 all wake then.
     await clock.advance(0.35, stalled=True)
     await clock.advance(5)
     await asyncio.gather(*tasks)
-    # One of them goes at once, the others keep 0.1 s apart (instead of three at 0.35);
-    # a little capacity is lost to the stall, never the spacing.
-    assert grants[:2] == pytest.approx([0.0, 0.35])
-    assert all(b - a >= 0.1 - 1e-9 for a, b in itertools.pairwise(grants))
-    assert grants[-1] <= 0.35 + 4 * 0.1
+    # One of them goes at once, the others keep their order and 0.1 s spacing: the
+    # schedule slips by the stall instead of three sends going out together at 0.35.
+    assert grants == pytest.approx([0.0, 0.35, 0.45, 0.55, 0.65])
+    assert [chat for chat in order] == [0, 1, 2, 3, 4]
 
 
 async def test_slots_voided_by_a_pause_are_free_again_after_it() -> None:
@@ -180,6 +182,7 @@ def _window_max(times: list[float], window: float) -> int:
     pause=st.none()
     | st.tuples(st.integers(0, 20).map(lambda t: t / 4), st.sampled_from([0.5, 1.0, 2.0])),
     stall_every=st.sampled_from([0, 0, 3, 7]),
+    slack=st.sampled_from([0.0, 0.002, 0.05]),
 )
 def test_limits_hold_for_any_arrivals(
     rate: float,
@@ -187,29 +190,38 @@ def test_limits_hold_for_any_arrivals(
     arrivals: list[tuple[float, int]],
     pause: tuple[float, float] | None,
     stall_every: int,
+    slack: float,
 ) -> None:
+    paused: list[tuple[float, float]] = []
+
     async def scenario() -> list[tuple[float, int]]:
         clock = FakeClock()
-        limiter = RateLimiter(clock, rate=rate, per_chat_interval=per_chat)
+        limiter = RateLimiter(clock, rate=rate, per_chat_interval=per_chat, timer_slack=slack)
         if pause is not None:
             at, seconds = pause
-            clock_task = asyncio.create_task(clock.sleep(at))
-            clock_task.add_done_callback(lambda _: limiter.pause_all(seconds))
+
+            def pause_now(_: object) -> None:
+                # When it really happens: a stall may make it later than planned.
+                paused.append((clock.monotonic(), clock.monotonic() + seconds))
+                limiter.pause_all(seconds)
+
+            asyncio.create_task(clock.sleep(at)).add_done_callback(pause_now)
         return await _acquire_all(limiter, clock, arrivals, stall_every=stall_every)
 
     grants = asyncio.run(scenario())
-    paused = (pause[0], pause[0] + pause[1]) if pause is not None else None
+    # A wake-up up to `slack` late counts as on time, so sends may come that much closer.
+    tolerance = slack + EPS
     assert len(grants) == len(arrivals)
     times = sorted(at for at, _ in grants)
     for earlier, later in itertools.pairwise(times):
-        assert later - earlier >= 1 / rate - EPS
-    assert _window_max(times, 1.0) <= max(1, int(rate + EPS))
+        assert later - earlier >= 1 / rate - tolerance
+    if not slack:
+        assert _window_max(times, 1.0) <= max(1, int(rate + EPS))
     for chat in {chat for _, chat in arrivals}:
         chat_times = sorted(at for at, c in grants if c == chat)
         for earlier, later in itertools.pairwise(chat_times):
-            assert later - earlier >= per_chat - EPS
-    if paused is not None:
-        start, end = paused
+            assert later - earlier >= per_chat - tolerance
+    for start, end in paused:
         assert not [at for at in times if start + EPS < at < end - EPS]
     # Work-conserving: with every chat free and no pause, nobody waits longer than the
     # queue ahead of them needs.

@@ -1,0 +1,338 @@
+"""Meetings in chat: /meeting (schedule), /meetings (list), answers and outcomes by button.
+
+Callback data only names a meeting or a pair; the service re-checks on every press that
+the presser belongs to the meeting (or curates its organisation).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import MeetingActionCallback, MeetingKindCallback, MeetingPairCallback
+from bot.i18n import Texts, Translator
+from bot.render import safe
+from mentoring import meetings as service
+from mentoring.curation import curated_organisations
+from storage import meetings as meeting_store
+from storage import organisations as org_store
+from storage import pairs as pair_store
+from storage import people as people_store
+from storage.db import Database
+from storage.people import Person
+from surveys.definitions import Registry
+
+__all__ = ["build_router"]
+
+PAIR_KINDS: tuple[str, ...] = ("intro", "trial", "planning", "regular", "final")
+
+
+class MeetingForm(StatesGroup):
+    day = State()
+    clock = State()
+    place = State()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _schedulable_pairs(db: Database, person: Person) -> list[pair_store.Pair]:
+    async with db.connect() as conn:
+        mine = [
+            p for p in await pair_store.pairs_of_person(conn, person.id) if p.mentor_id == person.id
+        ]
+        for organisation in await curated_organisations(db, person):
+            mine += await pair_store.active_pairs(conn, organisation.id)
+    return list({p.id: p for p in mine}.values())
+
+
+async def _pair_label(db: Database, pair: pair_store.Pair, t: Texts) -> str:
+    async with db.connect() as conn:
+        names = [
+            ((await people_store.get(conn, pid)) or None)
+            for pid in (pair.mentor_id, *pair.mentee_ids)
+        ]
+    short = [(p.full_name or "?") if p else "?" for p in names]
+    return t("meetings.pair_label", mentor=short[0], mentees=", ".join(short[1:]))[:60]
+
+
+async def cmd_meeting(
+    message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
+) -> None:
+    await state.clear()
+    if person is None:
+        await message.answer(t("meetings.refused.no_rights"))
+        return
+    pairs = await _schedulable_pairs(db, person)
+    curated = await curated_organisations(db, person)
+    if not pairs and not curated:
+        await message.answer(t("meetings.no_pairs"))
+        return
+    builder = InlineKeyboardBuilder()
+    for pair in pairs[:40]:
+        builder.button(
+            text=await _pair_label(db, pair, t), callback_data=MeetingPairCallback(pair=pair.id)
+        )
+    if len(curated) == 1:
+        builder.button(text=t("meetings.all_pairs"), callback_data=MeetingPairCallback(pair=0))
+    builder.adjust(1)
+    await message.answer(t("meetings.choose_pair"), reply_markup=builder.as_markup())
+
+
+async def on_pair_chosen(
+    query: CallbackQuery,
+    callback_data: MeetingPairCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    if person is None or not isinstance(query.message, Message):
+        await query.answer(t("meetings.refused.no_rights"))
+        return
+    kinds: tuple[str, ...]
+    if callback_data.pair == 0:
+        curated = await curated_organisations(db, person)
+        if len(curated) != 1:
+            await query.answer(t("meetings.refused.no_rights"))
+            return
+        org_id, kinds = curated[0].id, ("group_final",)
+
+    else:
+        async with db.connect() as conn:
+            pair = await pair_store.get_pair(conn, callback_data.pair)
+            allowed = pair is not None and await service.can_create(
+                conn, person, pair.id, pair.organisation_id
+            )
+        if pair is None or not allowed:
+            await query.answer(t("meetings.refused.no_rights"))
+            return
+        org_id, kinds = pair.organisation_id, PAIR_KINDS
+    await state.set_data({"pair": callback_data.pair, "org": org_id})
+    builder = InlineKeyboardBuilder()
+    for kind in kinds:
+        builder.button(
+            text=t(f"meetings.kind.{kind}"), callback_data=MeetingKindCallback(kind=kind)
+        )
+    builder.adjust(1)
+    await query.answer()
+    await query.message.answer(t("meetings.choose_kind"), reply_markup=builder.as_markup())
+
+
+async def on_kind_chosen(
+    query: CallbackQuery, callback_data: MeetingKindCallback, state: FSMContext, t: Texts
+) -> None:
+    data = await state.get_data()
+    if "org" not in data or not isinstance(query.message, Message):
+        await query.answer(t("meetings.refused.stale"))
+        return
+    await state.update_data(kind=callback_data.kind)
+    await state.set_state(MeetingForm.day)
+    await query.answer()
+    await query.message.answer(t("meetings.ask_date"))
+
+
+async def on_day(message: Message, state: FSMContext, db: Database, t: Texts) -> None:
+    try:
+        day = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
+    except ValueError:
+        await message.answer(t("meetings.bad_date"))
+        return
+    data = await state.get_data()
+    async with db.connect() as conn:
+        organisation = await org_store.get(conn, int(data["org"]))
+    timezone = organisation.timezone if organisation else service.DEFAULT_TIMEZONE
+    await state.update_data(day=day.isoformat(), tz=timezone)
+    await state.set_state(MeetingForm.clock)
+    await message.answer(t("meetings.ask_time", timezone=timezone))
+
+
+async def on_clock(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    t: Texts,
+) -> None:
+    try:
+        clock = datetime.strptime((message.text or "").strip(), "%H:%M").time()
+    except ValueError:
+        await message.answer(t("meetings.bad_time"))
+        return
+    data = await state.get_data()
+    local = datetime.combine(datetime.fromisoformat(data["day"]), clock, ZoneInfo(data["tz"]))
+    starts_at = local.astimezone(UTC)
+    if starts_at <= _now():
+        await message.answer(t("meetings.refused.past"))
+        await state.set_state(MeetingForm.day)
+        await message.answer(t("meetings.ask_date"))
+        return
+    if "moving" in data:  # a new time for an existing meeting
+        await state.clear()
+        outcome = await service.reschedule(
+            db, translator, person, int(data["moving"]), starts_at=starts_at, now=_now()
+        )
+        await message.answer(
+            t("meetings.rescheduled", date=local.strftime("%d.%m.%Y"), time=local.strftime("%H:%M"))
+            if outcome.ok
+            else t(f"meetings.refused.{outcome.reason}")
+        )
+        return
+    await state.update_data(starts_at=starts_at.isoformat())
+    await state.set_state(MeetingForm.place)
+    await message.answer(t("meetings.ask_place"))
+
+
+async def on_place(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    t: Texts,
+) -> None:
+    place = (message.text or "").strip()
+    if not place or len(place) > 300:
+        await message.answer(t("meetings.bad_place"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    pair_id = int(data["pair"]) or None
+    starts_at = datetime.fromisoformat(data["starts_at"])
+    outcome = await service.create(
+        db,
+        translator,
+        person,
+        organisation_id=int(data["org"]),
+        pair_id=pair_id,
+        kind=str(data["kind"]),
+        starts_at=starts_at,
+        place=place,
+        now=_now(),
+    )
+    if not outcome.ok:
+        await message.answer(t(f"meetings.refused.{outcome.reason}"))
+        return
+    local = starts_at.astimezone(ZoneInfo(data["tz"]))
+    await message.answer(
+        t(
+            "meetings.created",
+            kind=t(f"meetings.kind.{data['kind']}"),
+            date=local.strftime("%d.%m.%Y"),
+            time=local.strftime("%H:%M"),
+            place=safe(place),
+        )
+    )
+
+
+async def on_action(
+    query: CallbackQuery,
+    callback_data: MeetingActionCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    t: Texts,
+) -> None:
+    meeting_id, action = callback_data.meeting, callback_data.action
+    if action in ("confirm", "decline"):
+        outcome = await service.answer(
+            db, translator, person, meeting_id, confirm=action == "confirm", now=_now()
+        )
+        reply = f"meetings.answered_{action}"
+    elif action in ("held", "not_held"):
+        outcome = await service.record_outcome(
+            db, translator, registry, person, meeting_id, held=action == "held", now=_now()
+        )
+        reply = f"meetings.recorded_{action}"
+    elif action in ("other_time", "moved"):
+        outcome = await _check_member(db, person, meeting_id)
+        reply = "meetings.ask_date"
+        if outcome.ok:
+            async with db.connect() as conn:
+                meeting = await meeting_store.get(conn, meeting_id)
+            assert meeting is not None
+            await state.set_data({"moving": meeting_id, "org": meeting.organisation_id})
+            await state.set_state(MeetingForm.day)
+    else:
+        outcome = service.Outcome(False, "stale")
+        reply = ""
+    if not outcome.ok:
+        await query.answer(t(f"meetings.refused.{outcome.reason}"), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(t(reply))
+
+
+async def _check_member(db: Database, person: Person | None, meeting_id: int) -> service.Outcome:
+    async with db.connect() as conn:
+        meeting = await meeting_store.get(conn, meeting_id)
+        if meeting is None or person is None:
+            return service.Outcome(False, "stale")
+        members = {p.person_id for p in await service.participants(conn, meeting)}
+    if person.id in members or service.can_curate(person, meeting.organisation_id):
+        return service.Outcome(True, meeting_id=meeting_id)
+    return service.Outcome(False, "no_rights")
+
+
+async def cmd_meetings(message: Message, person: Person | None, db: Database, t: Texts) -> None:
+    if person is None:
+        await message.answer(t("meetings.list_empty"))
+        return
+    async with db.connect() as conn:
+        pairs = await pair_store.pairs_of_person(conn, person.id)
+        orgs = {m.organisation_id for m in person.memberships if m.organisation_id}
+        found = await meeting_store.of_pairs(conn, [p.id for p in pairs], sorted(orgs))
+        for organisation in await curated_organisations(db, person):
+            found += await meeting_store.of_organisation(conn, organisation.id)
+        zones = {o.id: o.timezone for o in await org_store.list_all(conn)}
+    unique = sorted({m.id: m for m in found}.values(), key=lambda m: m.starts_at)
+    if not unique:
+        await message.answer(t("meetings.list_empty"))
+        return
+    now = _now()
+    lines: list[str] = []
+    for header, chosen in (
+        ("meetings.upcoming_header", [m for m in unique if m.starts_at >= now]),
+        ("meetings.past_header", [m for m in unique if m.starts_at < now][-10:]),
+    ):
+        if not chosen:
+            continue
+        lines.append(t(header))
+        for m in chosen[:20]:
+            local = m.starts_at.astimezone(ZoneInfo(zones.get(m.organisation_id, "Europe/Moscow")))
+            lines.append(
+                t(
+                    "meetings.list_line",
+                    date=local.strftime("%d.%m.%Y"),
+                    time=local.strftime("%H:%M"),
+                    kind=t(f"meetings.kind.{m.kind}"),
+                    place=safe(m.place),
+                    status=t(f"meetings.status.{m.status}"),
+                )
+            )
+    await message.answer("\n".join(lines))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message(Command("meeting"))(cmd_meeting)
+    router.message(Command("meetings"))(cmd_meetings)
+    router.callback_query(MeetingPairCallback.filter())(on_pair_chosen)
+    router.callback_query(MeetingKindCallback.filter())(on_kind_chosen)
+    router.callback_query(MeetingActionCallback.filter())(on_action)
+    router.message(MeetingForm.day, F.text, ~F.text.startswith("/"))(on_day)
+    router.message(MeetingForm.clock, F.text, ~F.text.startswith("/"))(on_clock)
+    router.message(MeetingForm.place, F.text, ~F.text.startswith("/"))(on_place)
+    return router
