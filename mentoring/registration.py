@@ -12,10 +12,11 @@ from datetime import datetime
 
 from mentoring.invites import InviteProblem, check_invite
 from mentoring.names import normalise_full_name
-from storage import audit, consents, people, surveys
+from storage import audit, consents, outbox, people, surveys
 from storage import fsm as fsm_store
 from storage import imports as import_store
 from storage import invites as invite_store
+from storage import stats as stats_store
 from storage.db import Database
 from storage.people import Person
 
@@ -91,6 +92,8 @@ async def grant_consent(
             conn, person_id, kind=PERSONAL_DATA, text_version=text_version, granted_by="self"
         )
         await people.add_membership(conn, person_id, organisation_id, role)
+        if invite_id is not None and role == "coordinator":  # a municipality or region
+            await stats_store.bind_invite_coverage(conn, person_id, invite_id, now)
         if role in PARTICIPANT_ROLES:  # the intake questionnaire starts right after the name
             await surveys.assign(conn, person_id, f"intake_{role}")
         await audit.record(
@@ -152,6 +155,7 @@ async def forget_person(db: Database, person: Person) -> None:
         await consents.withdraw_all(conn, person.id)
         await surveys.erase_free_text(conn, person.id)
         await surveys.cancel_pending_for_person(conn, person.id)
+        await outbox.erase_for_person(conn, person.id)
         await people.erase_personal_data(conn, person.id)
         if person.telegram_id is not None:
             await fsm_store.forget_user(conn, person.telegram_id)

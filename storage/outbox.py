@@ -28,6 +28,7 @@ __all__ = [
     "claim_due",
     "counts_by_status",
     "enqueue",
+    "erase_for_person",
     "get",
     "mark_cancelled",
     "mark_failed",
@@ -176,7 +177,8 @@ async def mark_sent(conn: AsyncConnection, row_id: int, sent_at: datetime) -> No
     await conn.execute(
         update(outbox)
         .where(outbox.c.id == row_id)
-        .values(status="sent", sent_at=sent_at, lease_until=None)
+        # The rendered text may name people; once delivered it is not kept.
+        .values(status="sent", sent_at=sent_at, lease_until=None, payload={})
     )
 
 
@@ -253,6 +255,14 @@ async def cancel_pending_for_person(conn: AsyncConnection, person_id: int) -> in
         .values(status="cancelled", lease_until=None)
     )
     return result.rowcount
+
+
+async def erase_for_person(conn: AsyncConnection, person_id: int) -> None:
+    """Part of /forget: nothing more is sent to him; neither his chat id nor texts to him stay."""
+    await cancel_pending_for_person(conn, person_id)
+    await conn.execute(
+        update(outbox).where(outbox.c.person_id == person_id).values(payload={}, chat_id=0)
+    )
 
 
 async def mark_person_blocked(conn: AsyncConnection, person_id: int) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
+from storage import outbox
 from storage.db import Database
 from storage.schema import audit_log, consents, people
+from storage.schema import outbox as outbox_table
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
 
@@ -34,6 +37,17 @@ async def test_forget_erases_personal_data_everywhere(
     masha = new_user("Masha")
     await masha.press((await masha.send(f"/start {code}"))[-1], "Согласен")
     await masha.send(NAME)
+    async with db.begin() as conn:
+        person_id = (await conn.execute(select(people.c.id))).scalar_one()
+        await outbox.enqueue(
+            conn,
+            person_id=person_id,
+            chat_id=masha.user.id,
+            kind="test",
+            payload={"text": f"{NAME}, привет"},
+            due_at=datetime.now(UTC),
+            dedupe_key="forget-test",
+        )
     cells = await _all_cells(db)
     assert NAME in cells and USERNAME in cells and str(masha.user.id) in cells
 
@@ -52,6 +66,8 @@ async def test_forget_erases_personal_data_everywhere(
     assert person["status"] == "forgotten" and person["full_name"] is None
     assert consent["withdrawn_at"] is not None
     assert ("person.forgotten", None) in actions
+    async with db.connect() as conn:
+        assert (await conn.execute(select(outbox_table.c.status))).scalar_one() == "cancelled"
     assert masha.session.of("DeleteMyCommands")
 
     # A second tap on the old button, and /me afterwards, find nothing.
