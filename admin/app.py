@@ -9,7 +9,18 @@ from aiohttp import web
 from admin.auth import errors_middleware, session_middleware
 from admin.auth import routes as auth_routes
 from admin.context import CONTEXT, AdminConfig, AdminContext
-from admin.pages import audit, dashboard, imports, invites, organisations, people, person
+from admin.pages import (
+    audit,
+    dashboard,
+    imports,
+    invites,
+    organisations,
+    pairs,
+    people,
+    person,
+    reports,
+    surveys,
+)
 from admin.render import make_templates
 from admin.spreadsheets import MAX_UPLOAD_BYTES
 
@@ -39,6 +50,9 @@ def build_admin_app(config: AdminConfig) -> web.Application:
         imports.routes,
         people.routes,
         person.routes,
+        reports.routes,
+        surveys.routes,
+        pairs.routes,
         audit.routes,
     ):
         app.router.add_routes(table)

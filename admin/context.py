@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from mentoring.access import Scope
 from storage.db import Database
 from storage.people import Person
+from surveys.definitions import Registry, load_definitions
 
 __all__ = ["ACTOR", "CONTEXT", "Actor", "AdminConfig", "AdminContext", "actor_of", "context_of"]
 
@@ -43,6 +44,8 @@ class AdminContext:
     config: AdminConfig
     templates: jinja2.Environment
     jobs: JobRegistry = field(default_factory=JobRegistry)
+    # The questionnaires, for launching waves and telling new pairs about each other.
+    registry: Registry = field(default_factory=load_definitions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ __all__ = [
     "ParentConsentCallback",
     "PlanCallback",
     "PlanStepCallback",
+    "RoadmapDoneCallback",
     "StatsCallback",
     "SurveyCallback",
     "SurveyStartCallback",
@@ -138,3 +139,7 @@ class StatsCallback(CallbackData, prefix="sts"):
 
     action: str
     org: int = 0
+
+
+class RoadmapDoneCallback(CallbackData, prefix="rmd"):
+    item: int

@@ -29,6 +29,7 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "stats",
         "meeting",
         "meetings",
+        "roadmap",
     ),
     "coordinator": ("stats",),
     "admin": ("stats",),

@@ -14,6 +14,7 @@ from handlers import (
     parent,
     participant,
     plans,
+    roadmap,
     start,
     stats,
     survey,
@@ -37,6 +38,7 @@ def get_routers() -> list[Router]:
         plans.build_router(),
         meetings.build_router(),
         stats.build_router(),
+        roadmap.build_router(),
         admin.build_router(),
         fallback.build_router(),
     ]

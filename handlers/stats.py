@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import StatsCallback
 from bot.i18n import Texts
 from bot.render import safe
-from mentoring.access import Scope, scope_of
+from mentoring.access import Scope, load_scope
 from mentoring.stats import Period, build_report, parse_period, school_year_of
 from reports.charts import distribution_chart, impact_chart, kpi_chart
 from reports.data import KpiValue, SatisfactionFigures, StatsReport
@@ -50,7 +50,13 @@ async def _report(db: Database, scope: Scope, org: int, t: Texts) -> StatsReport
         orgs = await stats_store.organisations_in_scope(conn, None if ids is None else sorted(ids))
     if not orgs:
         return None
-    label = orgs[0].name if len(orgs) == 1 else t("stats.all_organisations", count=len(orgs))
+    areas = sorted(scope.municipalities | scope.regions)
+    if len(orgs) == 1:
+        label = orgs[0].name
+    elif not org and areas:
+        label = ", ".join(areas)
+    else:
+        label = t("stats.all_organisations", count=len(orgs))
     return await build_report(db, ids, _period(), scope_label=label, now=datetime.now(UTC))
 
 
@@ -132,7 +138,7 @@ async def _show(message: Message, db: Database, scope: Scope, org: int, t: Texts
 
 
 async def cmd_stats(message: Message, person: Person | None, db: Database, t: Texts) -> None:
-    scope = scope_of(person)
+    scope = await load_scope(db, person)
     if scope is None:
         await message.answer(t("stats.refused"))
         return
@@ -169,7 +175,7 @@ async def on_stats_button(
     db: Database,
     t: Texts,
 ) -> None:
-    scope = scope_of(person)
+    scope = await load_scope(db, person)
     org = callback_data.org
     if scope is None or not isinstance(query.message, Message) or (org and not scope.sees(org)):
         await query.answer(t("stats.no_rights"), show_alert=True)

@@ -1,17 +1,20 @@
 """Who may see and change what: the staff's scope, shared by the back office and the chat.
 
-An admin sees every organisation; a curator his own (and changes them); a coordinator,
-for now, the organisations he holds a coordinator membership in (read-only).
+An admin sees every organisation; a curator his own (and changes them); a coordinator the
+organisations he holds a coordinator membership in and, when invited for a municipality or
+region, every organisation there (read-only). Only `load_scope` reads that coverage.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mentoring.invites import INVITE_ROLES
+from storage import stats as stats_store
+from storage.db import Database
 from storage.people import Person
 
-__all__ = ["STAFF_ROLES", "Scope", "scope_of"]
+__all__ = ["STAFF_ROLES", "Scope", "load_scope", "scope_of"]
 
 STAFF_ROLES = ("curator", "coordinator", "admin")
 CURATOR_INVITE_ROLES = ("mentee", "mentor", "curator")
@@ -23,6 +26,8 @@ class Scope:
     is_admin: bool
     curated: frozenset[int]
     coordinated: frozenset[int]
+    municipalities: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
 
     @property
     def organisation_ids(self) -> frozenset[int] | None:
@@ -61,4 +66,21 @@ def scope_of(person: Person | None) -> Scope | None:
         is_admin="admin" in person.roles,
         curated=frozenset(by_role["curator"]),
         coordinated=frozenset(by_role["coordinator"]),
+    )
+
+
+async def load_scope(db: Database, person: Person | None) -> Scope | None:
+    """`scope_of` plus the organisations of the coordinator's municipalities and regions,
+    resolved afresh on every call so that a new school there is in scope at once."""
+    scope = scope_of(person)
+    if scope is None or person is None or scope.is_admin or "coordinator" not in person.roles:
+        return scope
+    async with db.connect() as conn:
+        coverage = await stats_store.coverage_of(conn, scope.person_id)
+        covered = await stats_store.covered_organisations(conn, coverage)
+    return replace(
+        scope,
+        coordinated=scope.coordinated | covered,
+        municipalities=coverage.municipalities,
+        regions=coverage.regions,
     )

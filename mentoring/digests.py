@@ -15,17 +15,28 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Texts, Translator
+from mentoring.access import scope_of
 from mentoring.ages import adult_born_before
-from scheduler.planners import digest_day
+from scheduler.planners import digest_day, weekly_digest_monday
 from storage import meetings as meeting_store
 from storage import organisations as org_store
 from storage import outbox, surveys
 from storage import pairs as pair_store
 from storage import people as people_store
+from storage import roadmap as roadmap_store
 from storage.db import Database
 from storage.organisations import Organisation
 
-__all__ = ["DigestFacts", "collect", "plan_digests", "render"]
+__all__ = [
+    "DigestFacts",
+    "OrganisationWeek",
+    "collect",
+    "collect_week",
+    "plan_coordinator_digests",
+    "plan_digests",
+    "render",
+    "render_week",
+]
 
 UPCOMING = timedelta(days=7)
 IDLE = timedelta(days=30)
@@ -37,6 +48,7 @@ NAMES_SHOWN = 10
 class DigestFacts:
     upcoming: list[tuple[datetime, str]]  # (local start, kind)
     idle_pairs: list[str]
+    poor_fit: list[str]  # mentors of pairs flagged for poor fit (feedback or approval)
     no_consent: list[str]
     unpaired: list[str]
     non_responders: list[tuple[str, int]]  # (survey code, how many)
@@ -46,6 +58,7 @@ class DigestFacts:
         return not (
             self.upcoming
             or self.idle_pairs
+            or self.poor_fit
             or self.no_consent
             or self.unpaired
             or self.non_responders
@@ -79,6 +92,7 @@ async def collect(conn: AsyncConnection, organisation: Organisation, now: dateti
         if last_held.get(p.id, datetime.combine(p.order_date, datetime.min.time(), zone))
         < now - IDLE
     ]
+    poor_fit = [await _name(conn, p.mentor_id) for p in pairs if not p.fit_flag]
     minors = await people_store.minors_without_parent_consent(
         conn, organisation.id, adult_born_before(today)
     )
@@ -94,7 +108,7 @@ async def collect(conn: AsyncConnection, organisation: Organisation, now: dateti
         if n:
             silent.append((wave.survey_code, n))
     return DigestFacts(
-        upcoming, idle, [m.full_name or f"#{m.id}" for m in minors], unpaired, silent
+        upcoming, idle, poor_fit, [m.full_name or f"#{m.id}" for m in minors], unpaired, silent
     )
 
 
@@ -115,6 +129,8 @@ def render(facts: DigestFacts, organisation: Organisation, day: date, t: Texts) 
         ]
     if facts.idle_pairs:
         lines.append(t("meetings.digest.idle_pairs", names=_names(facts.idle_pairs)))
+    if facts.poor_fit:
+        lines.append(t("meetings.digest.poor_fit", names=_names(facts.poor_fit)))
     if facts.no_consent:
         lines.append(t("meetings.digest.no_consent", names=_names(facts.no_consent)))
     if facts.unpaired:
@@ -161,4 +177,127 @@ async def plan_digests(db: Database, translator: Translator, now: datetime) -> i
                     due_at=now,
                     dedupe_key=keys[curator_id],
                 )
+    return added
+
+
+# --- the coordinator's weekly digest (сводка координатора) -----------------------------------
+@dataclass(frozen=True, slots=True)
+class OrganisationWeek:
+    name: str
+    active_pairs: int
+    meetings_held: int
+    response_rates: list[tuple[str, int, int]]  # (survey code, answered, asked) of open waves
+    overdue_items: int
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.active_pairs or self.meetings_held or self.response_rates or self.overdue_items
+        )
+
+
+async def collect_week(
+    conn: AsyncConnection, organisation: Organisation, now: datetime
+) -> OrganisationWeek:
+    today = now.astimezone(ZoneInfo(organisation.timezone)).date()
+    held = [
+        m
+        for m in await meeting_store.of_organisation(conn, organisation.id)
+        if m.status == "held" and now - timedelta(days=7) <= m.starts_at < now
+    ]
+    rates = []
+    for wave in await surveys.waves_for_organisation(conn, organisation.id):
+        if wave.deadline < today:
+            continue
+        progress = await surveys.wave_progress(conn, wave.id)
+        answered = sum(1 for p in progress if p.status == "answered")
+        rates.append((wave.survey_code, answered, len(progress)))
+    overdue = [
+        i
+        for i in await roadmap_store.of_organisation(conn, organisation.id)
+        if not i.done and i.due_on < today
+    ]
+    return OrganisationWeek(
+        organisation.name,
+        len(await pair_store.active_pairs(conn, organisation.id)),
+        len(held),
+        rates,
+        len(overdue),
+    )
+
+
+def render_week(weeks: list[OrganisationWeek], monday: date, t: Texts) -> str:
+    lines = [t("roadmap.coordinator_digest.header", date=monday.strftime("%d.%m.%Y"))]
+    for week in weeks:
+        lines.append(
+            t(
+                "roadmap.coordinator_digest.organisation",
+                organisation=week.name,
+                pairs=week.active_pairs,
+                meetings=week.meetings_held,
+                overdue=week.overdue_items,
+            )
+        )
+        lines += [
+            t(
+                "roadmap.coordinator_digest.wave",
+                wave=code,
+                answered=answered,
+                asked=asked,
+                pct=round(100 * answered / asked) if asked else 0,
+            )
+            for code, answered, asked in week.response_rates
+        ]
+    return "\n".join(lines)
+
+
+async def _coordinators(conn: AsyncConnection, organisation_ids: list[int]) -> list[int]:
+    found: set[int] = set()
+    for organisation_id in organisation_ids:
+        found.update(await surveys.active_people_with_role(conn, organisation_id, "coordinator"))
+    return sorted(found)
+
+
+async def plan_coordinator_digests(db: Database, translator: Translator, now: datetime) -> int:
+    """Queue the weekly digest of every coordinator whose Monday 09:00 has come.
+
+    The time is that of his first organisation; organisations with nothing to report are
+    left out, and a digest with none left is not sent.
+    """
+    added = 0
+    async with db.begin() as conn:
+        organisations = {org.id: org for org in await org_store.list_all(conn)}
+        for coordinator_id in await _coordinators(conn, list(organisations)):
+            coordinator = await people_store.get(conn, coordinator_id)
+            scope = scope_of(coordinator)
+            if coordinator is None or coordinator.telegram_id is None or scope is None:
+                continue
+            mine = sorted(o for o in scope.coordinated if o in organisations)
+            if not mine:
+                continue
+            monday = weekly_digest_monday(now, organisations[mine[0]].timezone)
+            if monday is None:
+                continue
+            key = f"coordinator-digest:{coordinator_id}:{monday.isoformat()}"
+            if await meeting_store.notice_exists(conn, key):
+                continue
+            weeks = [await collect_week(conn, organisations[o], now) for o in mine]
+            weeks = [w for w in weeks if not w.empty]
+            if not weeks:
+                continue
+            added += await outbox.enqueue(
+                conn,
+                person_id=coordinator_id,
+                chat_id=coordinator.telegram_id,
+                kind="coordinator_digest",
+                payload={
+                    "text": render_week(weeks, monday, translator.bind(coordinator.locale)),
+                    "buttons": [],
+                    "parse_mode": None,
+                    "respect_quiet_hours": False,
+                    "timezone": organisations[mine[0]].timezone,
+                },
+                due_at=now,
+                dedupe_key=key,
+            )
     return added

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from storage import invites as invite_store
 from storage import organisations as org_store
+from storage import stats as stats_store
 from storage.db import Database
 
 __all__ = [
@@ -54,22 +55,32 @@ def deep_link(bot_username: str, code: str) -> str:
 async def create_invite(
     db: Database,
     *,
-    organisation_id: int,
+    organisation_id: int | None,
     role: str,
     max_uses: int | None,
     expires_days: int | None,
     now: datetime,
+    municipality: str | None = None,
+    region: str | None = None,
 ) -> invite_store.Invite:
+    """An invite to an organisation or, for a coordinator, to a municipality or region."""
     if role not in INVITE_ROLES:
         raise InviteError(f"unknown role {role!r}; one of {', '.join(INVITE_ROLES)}")
+    area = [a for a in (municipality, region) if a]
+    if area and role != "coordinator":
+        raise InviteError("--municipality and --region are for coordinators only")
+    if len(area) > 1:
+        raise InviteError("give --municipality or --region, not both")
+    if (organisation_id is None) == (not area):
+        raise InviteError("give --org, or --municipality / --region for a coordinator")
     if max_uses is not None and max_uses < 1:
         raise InviteError("--max-uses must be at least 1")
     if expires_days is not None and expires_days < 1:
         raise InviteError("--expires-days must be at least 1")
     async with db.begin() as conn:
-        if await org_store.get(conn, organisation_id) is None:
+        if organisation_id is not None and await org_store.get(conn, organisation_id) is None:
             raise InviteError(f"no organisation with id {organisation_id}")
-        return await invite_store.create(
+        created = await invite_store.create(
             conn,
             code=new_code(),
             organisation_id=organisation_id,
@@ -77,6 +88,11 @@ async def create_invite(
             max_uses=max_uses,
             expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
+        if area:
+            await stats_store.set_invite_coverage(
+                conn, created.id, municipality=municipality or None, region=region or None
+            )
+        return created
 
 
 async def check_invite(db: Database, code: str, now: datetime) -> InviteCheck:

@@ -34,6 +34,7 @@ async def enqueue_survey_invitation(
     assignment_id: int,
     due_at: datetime,
     timezone: str,
+    dedupe_key: str | None = None,
 ) -> bool:
     """Queue the invitation; it never arrives during the organisation's quiet hours."""
     text = translator.get(
@@ -59,5 +60,5 @@ async def enqueue_survey_invitation(
             "timezone": timezone,
         },
         due_at=shift_out_of_quiet_hours(due_at, timezone),
-        dedupe_key=f"survey-invitation:{assignment_id}",
+        dedupe_key=dedupe_key or f"survey-invitation:{assignment_id}",
     )

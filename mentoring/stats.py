@@ -168,9 +168,16 @@ class _Facts:
     young: set[int]
     partners: dict[int, set[int]]
     teacher_orgs: set[int]
-    scores: dict[str, list[store.ScoreRow]]
+    scores: dict[str, dict[int, list[store.ScoreRow]]]  # per role, per organisation
     counts: dict[int, store.PairCounts]
     headcounts: dict[int, Headcount]
+
+
+def _by_organisation(rows: Sequence[store.ScoreRow]) -> dict[int, list[store.ScoreRow]]:
+    grouped: dict[int, list[store.ScoreRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.organisation_id, []).append(row)
+    return grouped
 
 
 def _organisation_stats(
@@ -197,9 +204,7 @@ def _organisation_stats(
     partners_used = set().union(*(facts.partners.get(i, set()) for i in ids))
     recorded = [h.partners_on_record for h in heads if h.partners_on_record is not None]
     partner_total = sum(recorded) if recorded else len(partner_kind)
-    by_role = {
-        role: [r for r in facts.scores[role] if r.organisation_id in set(ids)] for role in SURVEYS
-    }
+    by_role = {role: [r for i in ids for r in facts.scores[role].get(i, ())] for role in SURVEYS}
     figures = {role: satisfaction(role, by_role[role], method, threshold) for role in SURVEYS}
     counts = [facts.counts.get(i, store.PairCounts(0, 0, 0)) for i in ids]
     kpis = (
@@ -259,7 +264,9 @@ async def build_report(
             partners=await store.partners_with_active_mentor(conn, ids),
             teacher_orgs=await store.teacher_pair_organisations(conn, ids),
             scores={
-                role: await store.satisfaction_scores(conn, ids, code, period.start, period.end)
+                role: _by_organisation(
+                    await store.satisfaction_scores(conn, ids, code, period.start, period.end)
+                )
                 for role, code in SURVEYS.items()
             },
             counts=await store.pair_counts(conn, ids, period.start_at, period.end_at),

@@ -30,6 +30,7 @@ __all__ = [
     "WaveProblem",
     "launch_wave",
     "record_group_meeting",
+    "remind_non_responders",
     "start_feedback",
 ]
 
@@ -285,3 +286,57 @@ async def group_meeting_candidates(
     async with db.connect() as conn:
         rows = await people_store.list_in_organisation(conn, organisation_id)
     return [r for r in rows if r.role in PREFERENCE_BY_ROLE and r.status == "active"]
+
+
+async def remind_non_responders(
+    db: Database,
+    translator: Translator,
+    registry: Registry,
+    wave_id: int,
+    *,
+    actor_person_id: int | None,
+    now: datetime,
+) -> int | None:
+    """Queue the invitation again for everyone who has not answered; None for no such wave.
+
+    The dedupe key holds the wave, the person and the organisation's day, so a second
+    press on the same day queues nothing more.
+    """
+    async with db.begin() as conn:
+        wave = await surveys.get_wave(conn, wave_id)
+        if wave is None:
+            return None
+        organisation = await org_store.get(conn, wave.organisation_id)
+        timezone = organisation.timezone if organisation else DEFAULT_TIMEZONE
+        day = now.astimezone(ZoneInfo(timezone)).date()
+        queued = 0
+        for assignment_id, person_id in await surveys.wave_open_assignments(conn, wave_id):
+            person = await people_store.get(conn, person_id)
+            if person is None or not person.registered or person.telegram_id is None:
+                continue
+            title = getattr(
+                registry.get(wave.survey_code).title,
+                person.locale if person.locale == "en" else "ru",
+            )
+            queued += await enqueue_survey_invitation(
+                conn,
+                translator,
+                person_id=person_id,
+                chat_id=person.telegram_id,
+                locale=person.locale,
+                title=title,
+                deadline=wave.deadline,
+                assignment_id=assignment_id,
+                due_at=now,
+                timezone=timezone,
+                dedupe_key=f"survey-reminder:{wave_id}:{person_id}:{day.isoformat()}",
+            )
+        await audit.record(
+            conn,
+            "survey_wave.reminded",
+            actor_person_id=actor_person_id,
+            object_type="survey_wave",
+            object_id=wave_id,
+            details={"queued": queued},
+        )
+    return queued

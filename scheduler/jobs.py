@@ -7,22 +7,33 @@ is the schedule and dedupe keys make every run after the first a no-op.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.callbacks import MeetingActionCallback
 from bot.i18n import Translator
 from mentoring import digests
 from mentoring import meetings as meeting_service
 from scheduler.clock import Clock
-from scheduler.planners import OutboxItem, plan_meeting
+from scheduler.planners import (
+    OutboxItem,
+    Participant,
+    plan_meeting,
+    plan_roadmap_reminders,
+    plan_wave_nudges,
+)
 from storage import meetings as meeting_store
+from storage import organisations as org_store
 from storage import outbox
+from storage import people as people_store
+from storage import roadmap as roadmap_store
+from storage import surveys as survey_store
 from storage.db import Database
 
-__all__ = ["JOB_ID", "MeetingPlanner"]
+__all__ = ["JOB_ID", "MeetingPlanner", "plan_deadline_reminders"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +74,86 @@ def _payload(
     }
 
 
+NUDGE_LOOK_AHEAD = timedelta(days=4)  # waves whose deadline is near enough for a nudge
+ROADMAP_LOOK_AHEAD = timedelta(days=8)
+
+
+async def _participant(conn: AsyncConnection, person_id: int, role: str) -> Participant | None:
+    person = await people_store.get(conn, person_id)
+    if person is None or person.telegram_id is None or not person.registered:
+        return None
+    return Participant(person_id, person.telegram_id, person.locale, role, role == "mentee")
+
+
+def _notice(item: OutboxItem, text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "buttons": [],
+        "parse_mode": None,
+        "respect_quiet_hours": item.respect_quiet_hours,
+        "timezone": item.timezone,
+    }
+
+
+async def _enqueue(conn: AsyncConnection, item: OutboxItem, text: str) -> bool:
+    return await outbox.enqueue(
+        conn,
+        person_id=item.person_id,
+        chat_id=item.chat_id,
+        kind=item.kind,
+        payload=_notice(item, text),
+        due_at=item.due_at,
+        dedupe_key=item.dedupe_key,
+    )
+
+
+async def plan_deadline_reminders(db: Database, translator: Translator, now: datetime) -> int:
+    """Nudge wave non-responders and remind curators of roadmap dates; returns rows added."""
+    added = 0
+    async with db.begin() as conn:
+        for organisation in await org_store.list_all(conn):
+            for wave in await survey_store.waves_for_organisation(conn, organisation.id):
+                if (
+                    not now.date() - timedelta(days=1)
+                    <= wave.deadline
+                    <= (now + NUDGE_LOOK_AHEAD).date()
+                ):
+                    continue
+                silent = [
+                    p
+                    for row in await survey_store.wave_progress(conn, wave.id)
+                    if row.status != "answered"
+                    and (p := await _participant(conn, row.person_id, wave.role)) is not None
+                ]
+                for item in plan_wave_nudges(
+                    wave.id, wave.deadline, organisation.timezone, silent, now
+                ):
+                    t = translator.bind(item.locale)
+                    added += await _enqueue(conn, item, t("roadmap.nudge.wave", **item.params))
+        organisations = {org.id: org for org in await org_store.list_all(conn)}
+        for road_item in await roadmap_store.open_items(conn, (now + ROADMAP_LOOK_AHEAD).date()):
+            org = organisations.get(road_item.organisation_id)
+            if org is None:
+                continue
+            curators = [
+                p
+                for c in await survey_store.active_people_with_role(conn, org.id, "curator")
+                if (p := await _participant(conn, c, "curator")) is not None
+            ]
+            for item in plan_roadmap_reminders(
+                road_item.id, road_item.due_on, org.timezone, curators, now
+            ):
+                t = translator.bind(item.locale)
+                text = t(
+                    f"roadmap.reminder.{item.params['label']}",
+                    title=road_item.title(item.locale),
+                    date=item.params["date"],
+                    organisation=org.name,
+                )
+                added += await _enqueue(conn, item, text)
+    return added
+
+
 class MeetingPlanner:
     def __init__(self, db: Database, translator: Translator, clock: Clock) -> None:
         self.db = db
@@ -91,6 +182,8 @@ class MeetingPlanner:
                         dedupe_key=item.dedupe_key,
                     )
         added += await digests.plan_digests(self.db, self.translator, now)
+        added += await plan_deadline_reminders(self.db, self.translator, now)
+        added += await digests.plan_coordinator_digests(self.db, self.translator, now)
         return added
 
     async def _tick(self) -> None:

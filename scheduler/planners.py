@@ -17,12 +17,19 @@ from scheduler.quiet_hours import shift_out_of_quiet_hours
 
 __all__ = [
     "DIGEST_TIME",
+    "NUDGE_DAYS_BEFORE",
+    "NUDGE_TIME",
     "REMINDER_LEADS",
+    "ROADMAP_DAYS_BEFORE",
+    "WEEKLY_DIGEST_TIME",
     "MeetingFacts",
     "OutboxItem",
     "Participant",
     "digest_day",
     "plan_meeting",
+    "plan_roadmap_reminders",
+    "plan_wave_nudges",
+    "weekly_digest_monday",
 ]
 
 REMINDER_LEADS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
@@ -138,3 +145,111 @@ def digest_day(now: datetime, timezone: str, at: time = DIGEST_TIME) -> date | N
     """The local day whose digest is due by `now` (at or after `at` local), else None."""
     local = now.astimezone(ZoneInfo(timezone))
     return local.date() if local.time() >= at else None
+
+
+# --- survey-wave nudges, roadmap reminders, the coordinator's week ---------------------------
+NUDGE_TIME = time(10, 0)
+NUDGE_DAYS_BEFORE: tuple[int, ...] = (3, 1)
+ROADMAP_DAYS_BEFORE: tuple[int, ...] = (7, 1)
+WEEKLY_DIGEST_TIME = time(9, 0)
+
+
+def _local_at(day: date, at: time, timezone: str) -> datetime:
+    return datetime.combine(day, at, tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC"))
+
+
+def _current(now: datetime, due: datetime, until: datetime | None) -> bool:
+    """A reminder is planned once its time has come and until the next one supersedes it.
+
+    Planning only what is due keeps a nudge from reaching someone who has answered since.
+    """
+    return due <= now and (until is None or now < until)
+
+
+def plan_wave_nudges(
+    wave_id: int,
+    deadline: date,
+    timezone: str,
+    non_responders: Sequence[Participant],
+    now: datetime,
+) -> list[OutboxItem]:
+    """Nudges (напоминания не ответившим) 3 days and 1 day before the wave's deadline, 10:00.
+
+    Each nudge is planned from its time until the next one's (the last: until the deadline
+    day ends); pass only people whose assignment is still pending or in progress.
+    """
+    moments = [
+        (days, _local_at(deadline - timedelta(days=days), NUDGE_TIME, timezone))
+        for days in NUDGE_DAYS_BEFORE
+    ]
+    day_after = _local_at(deadline + timedelta(days=1), time(0, 0), timezone)
+    items = []
+    for index, (days, due) in enumerate(moments):
+        until = moments[index + 1][1] if index + 1 < len(moments) else day_after
+        if not _current(now, due, until):
+            continue
+        for person in non_responders:
+            items.append(
+                OutboxItem(
+                    person_id=person.person_id,
+                    chat_id=person.chat_id,
+                    locale=person.locale,
+                    kind="wave_nudge",
+                    due_at=shift_out_of_quiet_hours(due, timezone) if person.pupil else due,
+                    dedupe_key=f"wave:{wave_id}:nudge:{days}:{person.person_id}",
+                    respect_quiet_hours=person.pupil,
+                    timezone=timezone,
+                    params={"deadline": deadline.strftime("%d.%m.%Y"), "days": str(days)},
+                )
+            )
+    return items
+
+
+def plan_roadmap_reminders(
+    item_id: int,
+    due_on: date,
+    timezone: str,
+    curators: Sequence[Participant],
+    now: datetime,
+) -> list[OutboxItem]:
+    """Reminders to curators 7 days and 1 day before an open item's date, and once overdue.
+
+    The keys hold the due date, so an item moved to another date is reminded afresh.
+    """
+    moments: list[tuple[str, datetime]] = [
+        (f"before{days}", _local_at(due_on - timedelta(days=days), NUDGE_TIME, timezone))
+        for days in ROADMAP_DAYS_BEFORE
+    ]
+    moments.append(("overdue", _local_at(due_on + timedelta(days=1), NUDGE_TIME, timezone)))
+    items = []
+    for index, (label, due) in enumerate(moments):
+        until = moments[index + 1][1] if index + 1 < len(moments) else None
+        if not _current(now, due, until):
+            continue
+        for person in curators:
+            items.append(
+                OutboxItem(
+                    person_id=person.person_id,
+                    chat_id=person.chat_id,
+                    locale=person.locale,
+                    kind="roadmap_reminder",
+                    due_at=due,
+                    dedupe_key=(
+                        f"roadmap:{item_id}:{label}:{person.person_id}:{due_on.isoformat()}"
+                    ),
+                    respect_quiet_hours=False,
+                    timezone=timezone,
+                    params={"label": label, "date": due_on.strftime("%d.%m.%Y")},
+                )
+            )
+    return items
+
+
+def weekly_digest_monday(
+    now: datetime, timezone: str, at: time = WEEKLY_DIGEST_TIME
+) -> date | None:
+    """The Monday whose weekly digest is due by `now`: Monday `at` local or later that day."""
+    local = now.astimezone(ZoneInfo(timezone))
+    if local.weekday() != 0 or local.time().replace(tzinfo=None) < at:
+        return None
+    return local.date()

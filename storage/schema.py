@@ -26,10 +26,12 @@ __all__ = [
     "answers",
     "audit_log",
     "consents",
+    "coordinator_coverage",
     "fsm_states",
     "group_meeting_attendees",
     "group_meetings",
     "headcounts",
+    "invite_coverage",
     "invites",
     "meetings",
     "memberships",
@@ -44,6 +46,7 @@ __all__ = [
     "people_imports",
     "plans",
     "responses",
+    "roadmap_items",
     "survey_assignments",
     "survey_waves",
 ]
@@ -406,3 +409,54 @@ kpi_targets = Table(
     Column("value_pct", Float, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- scopes (0014) ---------------------------------------------------------------------
+
+# A coordinator invited for a municipality or a region (зона координатора) rather than for
+# one organisation: the invite carries the coverage, and registration copies it to the
+# person. Exactly one of municipality / region is set.
+invite_coverage = Table(
+    "invite_coverage",
+    metadata,
+    Column("invite_id", ForeignKey("invites.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality", String(200)),
+    Column("region", String(200)),
+)
+
+coordinator_coverage = Table(
+    "coordinator_coverage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("municipality", String(200)),
+    Column("region", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("person_id", "municipality", "region", name="uq_coordinator_coverage_area"),
+)
+Index("ix_organisations_municipality", organisations.c.municipality)
+Index("ix_organisations_region", organisations.c.region)
+Index(
+    "ix_survey_waves_organisation_code", survey_waves.c.organisation_id, survey_waves.c.survey_code
+)
+
+# --- roadmap (0013) ---------------------------------------------------------------------
+# An organisation's dated roadmap item (пункт дорожной карты) for one school year, made
+# from the template in mentoring/data/roadmap.yaml; `code` keeps an import idempotent.
+roadmap_items = Table(
+    "roadmap_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),  # the school year's first calendar year
+    Column("code", String(64), nullable=False),
+    Column("title_ru", String(300), nullable=False),
+    Column("title_en", String(300), nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("responsible_role", String(20), nullable=False),
+    Column("done_at", UTCDateTime),
+    Column("done_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("organisation_id", "year", "code", name="uq_roadmap_items_org_year_code"),
+)
+Index("ix_roadmap_items_due_on", roadmap_items.c.due_on)

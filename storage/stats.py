@@ -11,32 +11,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.pairs import entered_programme
 from storage.schema import (
     answers,
+    coordinator_coverage,
+    invite_coverage,
     memberships,
     organisations,
+    pair_mentees,
     pairs,
     people,
+    plans,
     responses,
     survey_assignments,
     survey_waves,
 )
 
 __all__ = [
+    "Coverage",
     "OrganisationRow",
     "PairCounts",
     "ScoreRow",
     "WaveRow",
+    "bind_invite_coverage",
+    "coverage_of",
+    "covered_organisations",
     "entered_mentees",
     "organisations_in_scope",
     "pair_counts",
     "partners_with_active_mentor",
     "programme_mentors",
     "satisfaction_scores",
+    "set_invite_coverage",
     "teacher_pair_organisations",
     "wave_rows",
     "young_specialists",
@@ -79,6 +87,65 @@ class PairCounts:
     dissolved: int
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """A coordinator's area: municipalities and regions whose organisations he sees."""
+
+    municipalities: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.municipalities or self.regions)
+
+
+async def set_invite_coverage(
+    conn: AsyncConnection, invite_id: int, *, municipality: str | None, region: str | None
+) -> None:
+    await conn.execute(
+        insert(invite_coverage).values(
+            invite_id=invite_id, municipality=municipality, region=region
+        )
+    )
+
+
+async def bind_invite_coverage(
+    conn: AsyncConnection, person_id: int, invite_id: int, now: datetime
+) -> None:
+    """Copy the invite's coverage, if any, to the person who registered with it."""
+    query = select(invite_coverage.c.municipality, invite_coverage.c.region).where(
+        invite_coverage.c.invite_id == invite_id
+    )
+    for municipality, region in (await conn.execute(query)).all():
+        await conn.execute(
+            insert(coordinator_coverage).values(
+                person_id=person_id, municipality=municipality, region=region, created_at=now
+            )
+        )
+
+
+async def coverage_of(conn: AsyncConnection, person_id: int) -> Coverage:
+    query = select(coordinator_coverage.c.municipality, coordinator_coverage.c.region).where(
+        coordinator_coverage.c.person_id == person_id
+    )
+    rows = (await conn.execute(query)).all()
+    return Coverage(
+        municipalities=frozenset(m for m, _ in rows if m),
+        regions=frozenset(r for _, r in rows if r),
+    )
+
+
+async def covered_organisations(conn: AsyncConnection, coverage: Coverage) -> frozenset[int]:
+    if not coverage:
+        return frozenset()
+    query = select(organisations.c.id).where(
+        or_(
+            organisations.c.municipality.in_(sorted(coverage.municipalities)),
+            organisations.c.region.in_(sorted(coverage.regions)),
+        )
+    )
+    return frozenset(int(i) for i in (await conn.execute(query)).scalars())
+
+
 def _approved() -> ColumnElement[bool]:
     return and_(pairs.c.order_number != "", pairs.c.order_date.is_not(None))
 
@@ -107,20 +174,34 @@ async def organisations_in_scope(
     return [OrganisationRow(*row) for row in (await conn.execute(query)).all()]
 
 
-async def _birth_dates(conn: AsyncConnection, ids: set[int]) -> dict[int, date | None]:
-    if not ids:
-        return {}
-    query = select(people.c.id, people.c.birth_date).where(people.c.id.in_(sorted(ids)))
-    return {int(pid): born for pid, born in (await conn.execute(query)).all()}
-
-
 async def entered_mentees(
     conn: AsyncConnection, org_ids: Sequence[int]
 ) -> dict[int, dict[int, date | None]]:
-    """Per organisation: the mentees that entered the programme, with their birth dates."""
-    entered = {org_id: await entered_programme(conn, org_id) for org_id in org_ids}
-    born = await _birth_dates(conn, {pid for ids in entered.values() for pid in ids})
-    return {org_id: {pid: born.get(pid) for pid in ids} for org_id, ids in entered.items()}
+    """Per organisation: the mentees that entered the programme (DESIGN §1: named in an active
+    pair approved by an order, with an approved personalised plan), with their birth dates.
+    One query for all organisations, not one per organisation."""
+    query = (
+        select(pairs.c.organisation_id, pair_mentees.c.mentee_id, people.c.birth_date)
+        .select_from(
+            pairs.join(pair_mentees, pair_mentees.c.pair_id == pairs.c.id)
+            .join(
+                plans,
+                and_(plans.c.pair_id == pairs.c.id, plans.c.mentee_id == pair_mentees.c.mentee_id),
+            )
+            .join(people, people.c.id == pair_mentees.c.mentee_id)
+        )
+        .where(
+            pairs.c.organisation_id.in_(list(org_ids)),
+            pairs.c.status == "active",
+            _approved(),
+            plans.c.status == "approved",
+        )
+        .distinct()
+    )
+    found: dict[int, dict[int, date | None]] = {org_id: {} for org_id in org_ids}
+    for org_id, mentee_id, born in (await conn.execute(query)).all():
+        found[int(org_id)][int(mentee_id)] = born
+    return found
 
 
 async def programme_mentors(
@@ -143,35 +224,43 @@ async def young_specialists(
     conn: AsyncConnection, person_ids: set[int], max_years: int
 ) -> set[int]:
     """Of these people, those whose latest submitted mentee intake says: a young teacher with
-    at most `max_years` full years of experience. Reads answers of these people only."""
+    at most `max_years` full years of experience. Only young teachers' answers are read."""
     if not person_ids:
         return set()
     latest = (
         select(responses.c.person_id, func.max(responses.c.id).label("response_id"))
         .where(
-            responses.c.person_id.in_(sorted(person_ids)),
             responses.c.survey_code == "intake_mentee",
             responses.c.status == "submitted",
         )
         .group_by(responses.c.person_id)
         .subquery()
     )
-    query = select(latest.c.person_id, answers.c.question_code, answers.c.value).join(
-        answers,
-        and_(
-            answers.c.response_id == latest.c.response_id,
-            answers.c.question_code.in_(("position", "experience_years")),
-        ),
+    position = answers.alias("position")
+    query = (
+        select(latest.c.person_id, answers.c.value)
+        .select_from(
+            latest.join(
+                position,
+                and_(
+                    position.c.response_id == latest.c.response_id,
+                    position.c.question_code == "position",
+                ),
+            ).join(
+                answers,
+                and_(
+                    answers.c.response_id == latest.c.response_id,
+                    answers.c.question_code == "experience_years",
+                ),
+            )
+        )
+        # The JSON text of the answer, portable across SQLite and PostgreSQL.
+        .where(cast(position.c.value, String) == '"young_teacher"')
     )
-    intake: dict[int, dict[str, object]] = {}
-    for pid, code, value in (await conn.execute(query)).all():
-        intake.setdefault(int(pid), {})[str(code)] = value
     found = set()
-    for pid, values in intake.items():
-        years = values.get("experience_years")
-        young = values.get("position") == "young_teacher"
-        if young and isinstance(years, int | float) and 0 <= years <= max_years:
-            found.add(pid)
+    for pid, years in (await conn.execute(query)).all():
+        if int(pid) in person_ids and isinstance(years, int | float) and 0 <= years <= max_years:
+            found.add(int(pid))
     return found
 
 

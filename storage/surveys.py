@@ -370,6 +370,19 @@ async def wave_progress(conn: AsyncConnection, wave_id: int) -> list[WaveProgres
     return [WaveProgress(r["id"], r["full_name"], label[r["status"]]) for r in result.mappings()]
 
 
+async def wave_open_assignments(conn: AsyncConnection, wave_id: int) -> list[tuple[int, int]]:
+    """(assignment id, person id) of everyone in the wave who has not submitted yet."""
+    result = await conn.execute(
+        select(survey_assignments.c.id, survey_assignments.c.person_id)
+        .where(
+            survey_assignments.c.wave_id == wave_id,
+            survey_assignments.c.status.in_(("pending", "in_progress")),
+        )
+        .order_by(survey_assignments.c.id)
+    )
+    return [(int(r.id), int(r.person_id)) for r in result]
+
+
 async def active_people_with_role(
     conn: AsyncConnection, organisation_id: int, role: str
 ) -> list[int]:

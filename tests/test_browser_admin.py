@@ -143,3 +143,50 @@ def test_log_in_create_an_organisation_and_import_a_class_list(
     admin.locator("nav").get_by_role("link", name="Сводка").click()
     expect(admin.locator("section[data-organisation]")).to_contain_text("Гимназия № 7")
     save_screenshot(admin, "admin-dashboard")
+
+    _dashboard_report_questionnaire_and_pairs(admin)
+
+
+def _dashboard_report_questionnaire_and_pairs(admin: Page) -> None:
+    """The /stats KPIs and the XLSX report, a questionnaire wave, a pairs proposal."""
+    import io
+    from datetime import date, timedelta
+
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    expect(admin.locator("#kpis table.kpis tr[data-kpi]").first).to_be_visible()
+    expect(admin.locator("#kpis img.chart")).to_have_js_property("complete", True)
+    assert admin.locator("#kpis img.chart").evaluate("img => img.naturalWidth") > 0
+    with admin.expect_download() as download_info:
+        admin.get_by_role("link", name="Скачать отчёт XLSX").click()
+    path = download_info.value.path()
+    book = load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
+    cells = {
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
+    assert any("Гимназия № 7" in cell for cell in cells)
+
+    admin.locator("nav").get_by_role("link", name="Анкетирование").click()
+    launch = admin.locator("#launch")
+    launch.locator("select[name=organisation]").select_option(label="Гимназия № 7")
+    launch.locator("select[name=survey]").select_option("intake_mentee")
+    launch.locator("select[name=role]").select_option("mentee")
+    launch.locator("input[name=deadline]").fill((date.today() + timedelta(days=14)).isoformat())
+    launch.get_by_role("button", name="Запустить").click()
+    expect(admin.get_by_text("Анкетирование запущено")).to_be_visible()
+    admin.get_by_role("link", name="← Анкетирование").click()
+    expect(admin.locator("table.waves tr[data-wave]")).to_have_count(1)
+
+    admin.locator("nav").get_by_role("link", name="Пары").click()  # one school: straight to it
+    expect(admin.locator("h1")).to_have_text("Пары · Гимназия № 7")
+    admin.get_by_role("button", name="Предложить пары").click()
+    expect(admin.get_by_text("Предложение готово")).to_be_visible()
+    # Imported pupils have not registered in the bot yet: nobody to pair, nothing to approve.
+    expect(admin.locator("#proposal")).to_contain_text("Пар нет.")
+    expect(admin.locator("#approve")).to_have_count(0)
+    save_screenshot(admin, "admin-pairs")

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from bot.callbacks import PairDissolveCallback, PairsCallback
 from bot.i18n import Translator
 from mentoring import pairs
+from mentoring.digests import collect
 from mentoring.waves import start_feedback
+from storage import organisations as org_store
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
@@ -301,3 +303,10 @@ async def test_low_fit_in_feedback_flags_the_pair_and_tells_the_curator(
     assert anna.id in by_fit[False], "Anna's pair is flagged as a poor fit"
     assert [chat for chat, _ in alerts] == [curator.user.id]
     assert "Аннова Анна" in alerts[0].payload["text"] and "4 из 10" in alerts[0].payload["text"]
+
+    # The curator's digest lists the flagged pair among the things to look at.
+    async with db.connect() as conn:
+        organisation = await org_store.get(conn, school)
+        assert organisation is not None
+        facts = await collect(conn, organisation, datetime.now(UTC))
+    assert len(facts.poor_fit) == 1 and not facts.empty

@@ -1,10 +1,11 @@
-"""Dashboard: for each organisation in scope, people by role and status, and invites."""
+"""Dashboard: the KPIs of the scope for a period, then people by role and status, and invites."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from admin.context import actor_of, context_of
+from admin.pages.reports import bot_texts, period_choices, scope_report, selected_period
 from admin.render import render
 from storage import backoffice
 from storage import organisations as org_store
@@ -40,6 +41,8 @@ async def dashboard(request: web.Request) -> web.Response:
         ]
         counts = await backoffice.organisation_counts(conn, scope_ids, ctx.config.clock())
     rows = [(o, counts.get(o.id, OrganisationCounts(o.id))) for o in organisations]
+    period_code, period = selected_period(request)
+    report = await scope_report(request, actor, period) if organisations else None
     return render(
         request,
         "dashboard.html",
@@ -47,4 +50,8 @@ async def dashboard(request: web.Request) -> web.Response:
         total=_totals([c for _, c in rows]),
         roles=[r for r in ROLES if r != "admin"],
         statuses=STATUSES,
+        report=report,
+        bt=bot_texts(request, actor),
+        period_code=period_code,
+        periods=period_choices(ctx.config.clock().date()),
     )

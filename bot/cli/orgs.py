@@ -90,15 +90,23 @@ def invite() -> None:
 
 
 @invite.command("create")
-@click.option("--org", "organisation_id", type=int, required=True)
+@click.option("--org", "organisation_id", type=int, default=None)
 @click.option("--role", type=click.Choice(INVITE_ROLES), required=True)
+@click.option("--municipality", default=None, help="a coordinator of this municipality")
+@click.option("--region", default=None, help="a coordinator of this region")
 @click.option("--max-uses", type=int, default=None)
 @click.option("--expires-days", type=int, default=None)
 @click.option(
     "--qr", type=click.Path(dir_okay=False, path_type=Path), default=None, help="write a QR PNG"
 )
 def invite_create(
-    organisation_id: int, role: str, max_uses: int | None, expires_days: int | None, qr: Path | None
+    organisation_id: int | None,
+    role: str,
+    municipality: str | None,
+    region: str | None,
+    max_uses: int | None,
+    expires_days: int | None,
+    qr: Path | None,
 ) -> None:
     """Create an invite and print its code and deep link."""
     settings = settings_or_exit()
@@ -112,6 +120,8 @@ def invite_create(
                 max_uses=max_uses,
                 expires_days=expires_days,
                 now=datetime.now(UTC),
+                municipality=municipality,
+                region=region,
             )
         except InviteError as exc:
             fail(str(exc))

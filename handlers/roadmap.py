@@ -1,0 +1,85 @@
+"""/roadmap: the curator's overdue and coming roadmap items, with buttons to mark one done."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import RoadmapDoneCallback
+from bot.i18n import Texts
+from bot.render import safe
+from mentoring import roadmap
+from storage.db import Database
+from storage.people import Person
+from storage.roadmap import RoadmapItem
+
+TITLE_ON_BUTTON = 50
+
+
+def _line(item: RoadmapItem, locale: str, t: Texts) -> str:
+    return t(
+        "roadmap.line",
+        date=item.due_on.strftime("%d.%m.%Y"),
+        title=safe(item.title(locale)),
+        role=item.responsible_role,
+    )
+
+
+async def cmd_roadmap(
+    message: Message, person: Person | None, db: Database, locale: str, t: Texts
+) -> None:
+    today = datetime.now(UTC).date()
+    views = await roadmap.curator_view(db, person, today)
+    if not views:
+        await message.answer(t("roadmap.not_curator"))
+        return
+    for view in views:
+        lines = [t("roadmap.header", organisation=safe(view.organisation_name))]
+        if view.overdue:
+            lines += [t("roadmap.overdue")] + [_line(i, locale, t) for i in view.overdue]
+        if view.upcoming:
+            lines += [t("roadmap.upcoming")] + [_line(i, locale, t) for i in view.upcoming]
+        if not (view.overdue or view.upcoming):
+            lines.append(t("roadmap.nothing"))
+        builder = InlineKeyboardBuilder()
+        for item in view.overdue + view.upcoming:
+            builder.button(
+                text=t("roadmap.done_button", title=item.title(locale)[:TITLE_ON_BUTTON]),
+                callback_data=RoadmapDoneCallback(item=item.id),
+            )
+        builder.adjust(1)
+        await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+
+
+async def on_roadmap_done(
+    query: CallbackQuery,
+    callback_data: RoadmapDoneCallback,
+    person: Person | None,
+    db: Database,
+    locale: str,
+    t: Texts,
+) -> None:
+    # mark_done re-checks that the person curates the item's organisation (can_curate).
+    outcome = await roadmap.mark_done(db, callback_data.item, person, datetime.now(UTC))
+    if outcome in ("forbidden", "missing"):
+        await query.answer(t("roadmap.forbidden"), show_alert=True)
+        return
+    if outcome == "already":
+        await query.answer(t("roadmap.already"))
+        return
+    item = await roadmap.items_of_id(db, callback_data.item)
+    title = item.title(locale) if item is not None else ""
+    await query.answer(t("roadmap.marked", title=title))
+    if isinstance(query.message, Message):
+        await query.message.answer(t("roadmap.marked", title=safe(title)))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message(Command("roadmap"))(cmd_roadmap)
+    router.callback_query(RoadmapDoneCallback.filter())(on_roadmap_done)
+    return router
