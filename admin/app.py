@@ -14,11 +14,13 @@ from admin.pages import (
     dashboard,
     imports,
     invites,
+    meetings,
     organisations,
     pairs,
     people,
     person,
     reports,
+    roadmap,
     surveys,
 )
 from admin.render import make_templates
@@ -53,6 +55,8 @@ def build_admin_app(config: AdminConfig) -> web.Application:
         reports.routes,
         surveys.routes,
         pairs.routes,
+        meetings.routes,
+        roadmap.routes,
         audit.routes,
     ):
         app.router.add_routes(table)

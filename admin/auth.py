@@ -26,7 +26,7 @@ from admin.tokens import (
     read_login_token,
     read_session,
 )
-from mentoring.access import scope_of
+from mentoring.access import load_scope, scope_of
 from storage import admin_sessions, audit, people
 
 __all__ = ["COOKIE", "errors_middleware", "routes", "session_middleware"]
@@ -62,7 +62,9 @@ async def _load_actor(request: web.Request, ctx: AdminContext) -> Actor | None:
         if await admin_sessions.is_spent(conn, session.session_id):
             return None
         person = await people.get(conn, session.person_id)
-    scope = scope_of(person)  # roles are read afresh: a removed curator is out at once
+    # Roles and a coordinator's municipality/region are read afresh on every request:
+    # a removed curator is out at once, a new school in the area is in at once.
+    scope = await load_scope(ctx.config.db, person)
     if person is None or scope is None:
         return None
     return Actor(person, scope, session, csrf_token(ctx.config.secret, session.session_id))

@@ -110,8 +110,13 @@ async def run(settings: Settings) -> None:
         limiter = RateLimiter(
             clock, rate=settings.send_rate, per_chat_interval=settings.send_chat_interval
         )
-        OutboxDispatcher(db, bot, clock, limiter).start(scheduler)
-        MeetingPlanner(db, translator, clock).start(scheduler)  # reminders, digests
+        quiet_start, quiet_end = settings.quiet_window
+        OutboxDispatcher(
+            db, bot, clock, limiter, quiet_start=quiet_start, quiet_end=quiet_end
+        ).start(scheduler)
+        MeetingPlanner(  # reminders, nudges, digests
+            db, translator, clock, registry, weekly_digest=settings.digest_frequency == "weekly"
+        ).start(scheduler)
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)

@@ -8,6 +8,7 @@ exit with status 2 instead of a traceback.
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     send_rate: float = Field(default=25.0, gt=0, le=30)
     send_chat_interval: float = Field(default=1.0, ge=0)
+    quiet_hours: str = "21:00-08:00"
+    digest_frequency: Literal["daily", "weekly"] = "daily"
     default_timezone: str = "Europe/Moscow"
     log_level: LogLevel = "INFO"
 
@@ -62,6 +65,18 @@ class Settings(BaseSettings):
                 )
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError(f"{value!r} is not a window like 21:00-08:00")
+        return value.strip()
+
+    @property
+    def quiet_window(self) -> tuple[time, time]:
+        start, end = self.quiet_hours.split("-")
+        return time.fromisoformat(start), time.fromisoformat(end)
 
     @field_validator("default_timezone")
     @classmethod

@@ -15,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.callbacks import MeetingActionCallback, MeetingKindCallback, MeetingPairCallback
 from bot.i18n import Texts, Translator
@@ -26,6 +27,7 @@ from storage import organisations as org_store
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
+from storage.meetings import Meeting
 from storage.people import Person
 from surveys.definitions import Registry
 
@@ -38,6 +40,13 @@ class MeetingForm(StatesGroup):
     day = State()
     clock = State()
     place = State()
+
+
+class CancelForm(StatesGroup):
+    reason = State()
+
+
+CANCELLABLE = ("proposed", "confirmed")
 
 
 def _now() -> datetime:
@@ -125,6 +134,29 @@ async def on_pair_chosen(
     builder.adjust(1)
     await query.answer()
     await query.message.answer(t("meetings.choose_kind"), reply_markup=builder.as_markup())
+
+
+async def start_for_pair(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+    pair_id: int,
+    kind: str = "intro",
+) -> bool:
+    """The /meeting form for one pair with the kind chosen; False when he may not schedule."""
+    async with db.connect() as conn:
+        pair = await pair_store.get_pair(conn, pair_id)
+        allowed = pair is not None and await service.can_create(
+            conn, person, pair.id, pair.organisation_id
+        )
+    if pair is None or not allowed:
+        return False
+    await state.set_data({"pair": pair.id, "org": pair.organisation_id, "kind": kind})
+    await state.set_state(MeetingForm.day)
+    await message.answer(f"{t(f'meetings.kind.{kind}')}. {t('meetings.ask_date')}")
+    return True
 
 
 async def on_kind_chosen(
@@ -264,6 +296,12 @@ async def on_action(
             assert meeting is not None
             await state.set_data({"moving": meeting_id, "org": meeting.organisation_id})
             await state.set_state(MeetingForm.day)
+    elif action == "cancel":
+        outcome = await _check_member(db, person, meeting_id)  # the service checks again
+        reply = "meetings.ask_cancel_reason"
+        if outcome.ok:
+            await state.set_data({"cancelling": meeting_id})
+            await state.set_state(CancelForm.reason)
     else:
         outcome = service.Outcome(False, "stale")
         reply = ""
@@ -273,6 +311,27 @@ async def on_action(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.answer(t(reply))
+
+
+async def on_cancel_reason(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    translator: Translator,
+    t: Texts,
+) -> None:
+    reason = (message.text or "").strip()
+    meeting_id = (await state.get_data()).get("cancelling")
+    await state.clear()
+    if not isinstance(meeting_id, int):
+        await message.answer(t("meetings.refused.stale"))
+        return
+    outcome = await service.cancel(db, translator, person, meeting_id, reason=reason, now=_now())
+    if not outcome.ok:
+        await message.answer(t(f"meetings.refused.{outcome.reason}"))
+        return
+    await message.answer(t("meetings.cancelled"))
 
 
 async def _check_member(db: Database, person: Person | None, meeting_id: int) -> service.Outcome:
@@ -322,7 +381,30 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
                     status=t(f"meetings.status.{m.status}"),
                 )
             )
-    await message.answer("\n".join(lines))
+    builder = InlineKeyboardBuilder()
+    offered = 0
+    async with db.connect() as conn:
+        for m in unique:
+            if m.starts_at < now or m.status not in CANCELLABLE or offered >= 10:
+                continue
+            if not await _may_cancel(conn, person, m):
+                continue
+            offered += 1
+            local = m.starts_at.astimezone(ZoneInfo(zones.get(m.organisation_id, "Europe/Moscow")))
+            builder.button(
+                text=f"{t('meetings.button.cancel')} {local:%d.%m %H:%M}",
+                callback_data=MeetingActionCallback(action="cancel", meeting=m.id),
+            )
+    builder.adjust(1)
+    markup = builder.as_markup() if offered else None
+    await message.answer("\n".join(lines), reply_markup=markup)
+
+
+async def _may_cancel(conn: AsyncConnection, person: Person, meeting: Meeting) -> bool:
+    """Offer the button to whom the cancel service will allow it: the mentor, the curator."""
+    people = await service.participants(conn, meeting)
+    mentor = next((p.person_id for p in people if p.role == "mentor"), None)
+    return person.id == mentor or service.can_curate(person, meeting.organisation_id)
 
 
 def build_router() -> Router:
@@ -335,4 +417,5 @@ def build_router() -> Router:
     router.message(MeetingForm.day, F.text, ~F.text.startswith("/"))(on_day)
     router.message(MeetingForm.clock, F.text, ~F.text.startswith("/"))(on_clock)
     router.message(MeetingForm.place, F.text, ~F.text.startswith("/"))(on_place)
+    router.message(CancelForm.reason, F.text, ~F.text.startswith("/"))(on_cancel_reason)
     return router

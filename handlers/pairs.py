@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PairDissolveCallback, PairMeetingCallback, PairsCallback
 from bot.i18n import Texts, Translator
 from bot.render import safe
+from handlers.meetings import start_for_pair as start_meeting_for_pair
 from mentoring import pairs
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
@@ -310,6 +311,7 @@ async def on_order_date(
 async def on_meeting_button(
     query: CallbackQuery,
     callback_data: PairMeetingCallback,
+    state: FSMContext,
     person: Person | None,
     db: Database,
     t: Texts,
@@ -323,7 +325,10 @@ async def on_meeting_button(
         await query.answer(t("hint.stale_button"))
         return
     await query.answer()
-    if isinstance(query.message, Message):
+    if not isinstance(query.message, Message):
+        return
+    # the mentor (or curator) goes straight to the /meeting form, the kind "intro" chosen
+    if not await start_meeting_for_pair(query.message, state, person, db, t, callback_data.pair):
         await query.message.answer(t("pairs.meeting_next"))
 
 

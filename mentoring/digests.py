@@ -8,7 +8,7 @@ dedupe key holds the local date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ __all__ = [
 
 UPCOMING = timedelta(days=7)
 IDLE = timedelta(days=30)
+ROADMAP_AHEAD = timedelta(days=14)
 RECENT_WAVES = 3
 NAMES_SHOWN = 10
 
@@ -52,11 +53,13 @@ class DigestFacts:
     no_consent: list[str]
     unpaired: list[str]
     non_responders: list[tuple[str, int]]  # (survey code, how many)
+    roadmap: list[roadmap_store.RoadmapItem] = field(default_factory=list)  # due soon or overdue
 
     @property
     def empty(self) -> bool:
         return not (
-            self.upcoming
+            self.roadmap
+            or self.upcoming
             or self.idle_pairs
             or self.poor_fit
             or self.no_consent
@@ -107,12 +110,25 @@ async def collect(conn: AsyncConnection, organisation: Organisation, now: dateti
         n = sum(1 for p in progress if p.status != "answered")
         if n:
             silent.append((wave.survey_code, n))
+    roadmap = [
+        item
+        for item in await roadmap_store.of_organisation(conn, organisation.id)
+        if not item.done and item.due_on <= today + ROADMAP_AHEAD
+    ]
     return DigestFacts(
-        upcoming, idle, poor_fit, [m.full_name or f"#{m.id}" for m in minors], unpaired, silent
+        upcoming,
+        idle,
+        poor_fit,
+        [m.full_name or f"#{m.id}" for m in minors],
+        unpaired,
+        silent,
+        roadmap,
     )
 
 
-def render(facts: DigestFacts, organisation: Organisation, day: date, t: Texts) -> str:
+def render(
+    facts: DigestFacts, organisation: Organisation, day: date, t: Texts, locale: str = "ru"
+) -> str:
     lines = [
         t("meetings.digest.header", date=day.strftime("%d.%m.%Y"), organisation=organisation.name)
     ]
@@ -137,16 +153,30 @@ def render(facts: DigestFacts, organisation: Organisation, day: date, t: Texts) 
         lines.append(t("meetings.digest.unpaired", names=_names(facts.unpaired)))
     for code, n in facts.non_responders:
         lines.append(t("meetings.digest.non_responders", wave=code, n=n))
+    lines += [
+        t(
+            "meetings.digest.roadmap_line",
+            date=item.due_on.strftime("%d.%m"),
+            title=item.title(locale),
+            overdue=t("meetings.digest.overdue") if item.due_on < day else "",
+        )
+        for item in facts.roadmap[:NAMES_SHOWN]
+    ]
     return "\n".join(lines)
 
 
-async def plan_digests(db: Database, translator: Translator, now: datetime) -> int:
-    """Queue today's digest for every curator whose organisation's 09:00 has come."""
+async def plan_digests(
+    db: Database, translator: Translator, now: datetime, *, weekly: bool = False
+) -> int:
+    """Queue today's digest for every curator whose organisation's 09:00 has come.
+
+    `weekly` (the DIGEST_FREQUENCY setting) sends it on Mondays only.
+    """
     added = 0
     async with db.begin() as conn:
         for organisation in await org_store.list_all(conn):
             day = digest_day(now, organisation.timezone)
-            if day is None:
+            if day is None or (weekly and day.weekday() != 0):
                 continue
             curator_ids = await surveys.active_people_with_role(conn, organisation.id, "curator")
             keys = {c: f"digest:{c}:{organisation.id}:{day.isoformat()}" for c in curator_ids}
@@ -168,7 +198,13 @@ async def plan_digests(db: Database, translator: Translator, now: datetime) -> i
                     chat_id=curator.telegram_id,
                     kind="curator_digest",
                     payload={
-                        "text": render(facts, organisation, day, translator.bind(curator.locale)),
+                        "text": render(
+                            facts,
+                            organisation,
+                            day,
+                            translator.bind(curator.locale),
+                            curator.locale,
+                        ),
                         "buttons": [],
                         "parse_mode": None,
                         "respect_quiet_hours": False,

@@ -35,11 +35,12 @@ async def enqueue_survey_invitation(
     due_at: datetime,
     timezone: str,
     dedupe_key: str | None = None,
+    text_key: str = "questionnaires.invitation",
 ) -> bool:
-    """Queue the invitation; it never arrives during the organisation's quiet hours."""
+    """Queue the invitation (or a nudge, by `text_key`); never during quiet hours."""
     text = translator.get(
         locale,
-        "questionnaires.invitation",
+        text_key,
         title=title,
         deadline=_date(deadline) if deadline else "—",
     )

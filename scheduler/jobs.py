@@ -17,6 +17,7 @@ from bot.callbacks import MeetingActionCallback
 from bot.i18n import Translator
 from mentoring import digests
 from mentoring import meetings as meeting_service
+from mentoring.feedback_nudges import nudge_feedback
 from scheduler.clock import Clock
 from scheduler.planners import (
     OutboxItem,
@@ -32,6 +33,7 @@ from storage import people as people_store
 from storage import roadmap as roadmap_store
 from storage import surveys as survey_store
 from storage.db import Database
+from surveys.definitions import Registry, load_definitions
 
 __all__ = ["JOB_ID", "MeetingPlanner", "plan_deadline_reminders"]
 
@@ -155,10 +157,20 @@ async def plan_deadline_reminders(db: Database, translator: Translator, now: dat
 
 
 class MeetingPlanner:
-    def __init__(self, db: Database, translator: Translator, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        translator: Translator,
+        clock: Clock,
+        registry: Registry | None = None,
+        *,
+        weekly_digest: bool = False,
+    ) -> None:
+        self.weekly_digest = weekly_digest
         self.db = db
         self.translator = translator
         self.clock = clock
+        self.registry = registry or load_definitions()
 
     async def run_once(self) -> int:
         """Plan reminders, questions and digests due around now; returns rows added."""
@@ -181,9 +193,12 @@ class MeetingPlanner:
                         due_at=item.due_at,
                         dedupe_key=item.dedupe_key,
                     )
-        added += await digests.plan_digests(self.db, self.translator, now)
+        added += await digests.plan_digests(
+            self.db, self.translator, now, weekly=self.weekly_digest
+        )
         added += await plan_deadline_reminders(self.db, self.translator, now)
         added += await digests.plan_coordinator_digests(self.db, self.translator, now)
+        added += await nudge_feedback(self.db, self.translator, self.registry, now)
         return added
 
     async def _tick(self) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "start_response",
     "submit_response",
     "submitted_answers",
+    "unanswered_between",
     "wave_progress",
     "waves_for_organisation",
 ]
@@ -397,3 +398,18 @@ async def active_people_with_role(
         .order_by(people.c.id)
     )
     return [int(r) for r in result.scalars()]
+
+
+async def unanswered_between(
+    conn: AsyncConnection, survey_code: str, created_after: datetime, created_before: datetime
+) -> list[Assignment]:
+    """Assignments of a questionnaire, not yet submitted, created in the given window."""
+    result = await conn.execute(
+        select(survey_assignments).where(
+            survey_assignments.c.survey_code == survey_code,
+            survey_assignments.c.status.in_(("pending", "in_progress")),
+            survey_assignments.c.created_at > created_after,
+            survey_assignments.c.created_at <= created_before,
+        )
+    )
+    return [_assignment(row) for row in result.mappings()]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -145,6 +147,7 @@ def test_log_in_create_an_organisation_and_import_a_class_list(
     save_screenshot(admin, "admin-dashboard")
 
     _dashboard_report_questionnaire_and_pairs(admin)
+    _cohort_pairs_approved(admin, running)
 
 
 def _dashboard_report_questionnaire_and_pairs(admin: Page) -> None:
@@ -190,3 +193,74 @@ def _dashboard_report_questionnaire_and_pairs(admin: Page) -> None:
     expect(admin.locator("#proposal")).to_contain_text("Пар нет.")
     expect(admin.locator("#approve")).to_have_count(0)
     save_screenshot(admin, "admin-pairs")
+
+
+def _run(start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    # Playwright's sync API keeps an event loop running in this thread: use another one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, start()).result()
+
+
+def _register_cohort(running: RunningBot, mentor_code: str, mentee_code: str) -> None:
+    """A mentor and a mentee register by the invite links and answer the intake, in the chat."""
+    from datetime import date
+
+    from sandbox import SandboxClient
+    from storage.db import Database
+    from tests.sandbox_respondent import SandboxRespondent
+    from tests.survey_driver import answer_survey
+    from tests.test_e2e_pairs import STUDENT, register
+
+    year = date.today().year
+
+    async def go() -> None:
+        db = Database(running.process.env["DATABASE_URL"])
+        try:
+            async with SandboxClient(running.sandbox_url) as sandbox:
+                for code, name, plan in (
+                    (
+                        mentor_code,
+                        "Смирнова Ольга",
+                        {"capacity": "1", "birth_date": f"01.01.{year - 30}"},
+                    ),
+                    (mentee_code, "Аннова Анна", {"birth_date": f"01.01.{year - 21}"}),
+                ):
+                    user = await sandbox.create_user(name.split()[1])
+                    await register(user, code, name)
+                    await answer_survey(
+                        SandboxRespondent(user), db, user.id, {"position": STUDENT} | plan
+                    )
+        finally:
+            await db.close()
+
+    _run(go)
+
+
+def _invite_code(admin: Page, role: str) -> str:
+    link = admin.locator(f".invite[data-role={role}] code.link").first.inner_text()
+    return link.rsplit("start=", 1)[1].strip()
+
+
+def _cohort_pairs_approved(admin: Page, running: RunningBot) -> None:
+    """A mentor and a mentee join in the chat; propose → approve by order → the list."""
+    from playwright.sync_api import expect
+
+    admin.locator("nav").get_by_role("link", name="Организации").click()
+    admin.get_by_role("link", name="Гимназия № 7").first.click()
+    _register_cohort(running, _invite_code(admin, "mentor"), _invite_code(admin, "mentee"))
+
+    admin.locator("nav").get_by_role("link", name="Пары").click()
+    admin.get_by_role("button", name="Предложить пары").click()
+    expect(admin.locator("#proposal")).to_contain_text("Аннова Анна")
+    expect(admin.locator("#proposal")).to_contain_text("Смирнова Ольга")
+    approve = admin.locator("#approve")
+    approve.get_by_label("Номер приказа").fill("№ 7-о")
+    approve.get_by_label("Дата приказа").fill("2026-10-01")
+    approve.get_by_role("button", name="Утвердить пары").click()
+    expect(admin.get_by_text("Пары утверждены")).to_be_visible()
+    approved = admin.locator("#approved table.approved")
+    expect(approved).to_contain_text("Смирнова Ольга")
+    expect(approved).to_contain_text("Аннова Анна")
+    expect(approved).to_contain_text("№ 7-о")
+    expect(approved).to_contain_text("01.10.2026")
+    expect(admin.locator("#approved h2")).to_have_text("Утверждённые пары (1)")

@@ -71,3 +71,43 @@ async def test_feedback_for_a_meeting_is_queued_once_and_answered(
     async with db.connect() as conn:
         statuses = (await conn.execute(select(responses.c.survey_code, responses.c.status))).all()
     assert ("feedback", "submitted") in [tuple(r) for r in statuses]
+
+
+async def test_one_nudge_a_day_later_only_if_unanswered(
+    db: Database, translator: Translator, new_user: Callable[..., ChatUser]
+) -> None:
+    from datetime import timedelta
+
+    from mentoring.feedback_nudges import nudge_feedback
+
+    school = await make_school(db)
+    oleg = new_user("Олег")
+    await oleg.press(
+        (await oleg.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Согласен"
+    )
+    await oleg.send("Олегов Олег")
+    await answer_survey(oleg, db, oleg.user.id, {"position": "Студент колледжа или вуза"})
+    async with db.connect() as conn:
+        person_id = (
+            await conn.execute(select(people.c.id).where(people.c.telegram_id == oleg.user.id))
+        ).scalar_one()
+    registry = load_definitions()
+    now = datetime.now(UTC)
+    await start_feedback(
+        db, translator, registry, person_id=person_id, meeting_id=7, organisation_id=school, now=now
+    )
+
+    assert await nudge_feedback(db, translator, registry, now + timedelta(hours=2)) == 0, (
+        "too early"
+    )
+    assert await nudge_feedback(db, translator, registry, now + timedelta(hours=25)) == 1
+    assert await nudge_feedback(db, translator, registry, now + timedelta(hours=30)) == 0, (
+        "only one nudge"
+    )
+    async with db.connect() as conn:
+        nudge = (
+            await conn.execute(
+                select(outbox.c.payload).where(outbox.c.dedupe_key.like("feedback-nudge:%"))
+            )
+        ).scalar_one()
+    assert "Напоминаем" in nudge["text"]

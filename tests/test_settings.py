@@ -56,6 +56,8 @@ def test_admin_ids_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
         ("TELEGRAM_API_BASE", "ftp://x", "setting TELEGRAM_API_BASE"),
         ("LOG_LEVEL", "LOUD", "setting LOG_LEVEL"),
         ("WEB_PORT", "99999", "setting WEB_PORT"),
+        ("QUIET_HOURS", "9pm-8am", "setting QUIET_HOURS"),
+        ("DIGEST_FREQUENCY", "hourly", "setting DIGEST_FREQUENCY"),
     ],
 )
 def test_bad_setting_is_one_line(

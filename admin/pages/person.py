@@ -2,23 +2,81 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from aiohttp import web
 
-from admin.context import actor_of, context_of
+from admin.context import Actor, actor_of, context_of
 from admin.guards import visible_person
+from admin.pages.reports import bot_texts
 from admin.qr import qr_svg
 from admin.render import BASE, redirect, render
 from mentoring.imports import remove_imported
 from mentoring.invites import deep_link
+from mentoring.parental import needs_parent_consent, record_paper_consent
 from storage import consents
 from storage import imports as import_store
 from storage import organisations as org_store
+from storage import surveys as survey_store
 from storage.imports import ImportInfo
 from storage.people import Person
+from surveys.questions import format_answer
+from surveys.state import Context
 
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
+
+# The questionnaires about the person himself (not about a meeting or the programme).
+PROFILE_KINDS = ("intake", "preference")
+FREE_TEXT = ("short_text", "long_text")
+MAX_RECORDED_BY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    title: str
+    answers: list[AnswerRow]
+
+
+def _manages(actor: Actor, person: Person) -> bool:
+    return any(actor.scope.manages(m.organisation_id) for m in person.memberships)
+
+
+async def _questionnaires(
+    request: web.Request, actor: Actor, person: Person
+) -> list[Questionnaire]:
+    """His latest submitted intake/preference answers, labelled in the viewer's language;
+    free-text answers only for those who manage one of his organisations."""
+    ctx = context_of(request)
+    show_free_text = _manages(actor, person)
+    locale: Literal["ru", "en"] = "en" if actor.locale == "en" else "ru"
+    survey_context = Context(locale=locale)
+    bt = bot_texts(request, actor)
+    found = []
+    async with ctx.config.db.connect() as conn:
+        for defn in ctx.registry:
+            if defn.kind not in PROFILE_KINDS:
+                continue
+            answers = await survey_store.submitted_answers(conn, person.id, (defn.code,))
+            rows = []
+            for question in defn.questions:  # in the questionnaire's order
+                if question.code not in answers or answers[question.code] is None:
+                    continue
+                if question.type in FREE_TEXT and not show_free_text:
+                    continue
+                value = format_answer(question, answers[question.code], survey_context, bt)
+                rows.append(AnswerRow(question.text.get(locale), value))
+            if rows:
+                found.append(Questionnaire(defn.title.get(locale), rows))
+    return found
 
 
 async def _record(request: web.Request, person: Person) -> tuple[ImportInfo | None, str | None]:
@@ -49,6 +107,12 @@ async def person_page(request: web.Request) -> web.Response:
         qr=qr_svg(link) if link else None,
         can_remove=link is not None
         and any(actor.scope.manages(m.organisation_id) for m in memberships),
+        questionnaires=await _questionnaires(request, actor, person),
+        can_record_consent=_manages(actor, person)
+        and await needs_parent_consent(
+            context_of(request).config.db, person.id, context_of(request).config.clock().date()
+        ),
+        done=request.query.get("done", "") if request.query.get("done") == "consent" else "",
     )
 
 
@@ -83,3 +147,29 @@ async def person_remove(request: web.Request) -> web.Response:
     if not await remove_imported(db, person.id, actor_person_id=actor.person.id):
         raise web.HTTPBadRequest()
     return redirect(f"{BASE}/people?done=removed")
+
+
+@routes.post("/people/{person_id}/parent-consent", name="person_parent_consent")
+async def person_parent_consent(request: web.Request) -> web.Response:
+    """A parent's consent signed on paper, entered by a curator of the child's school."""
+    actor = actor_of(request)
+    person = await visible_person(request, actor)
+    if not _manages(actor, person):
+        raise web.HTTPForbidden()
+    ctx = context_of(request)
+    form = await request.post()
+    signed_by = " ".join(str(form.get("signed_by", "")).split())[:MAX_RECORDED_BY]
+    if not await needs_parent_consent(ctx.config.db, person.id, ctx.config.clock().date()):
+        raise web.HTTPBadRequest()
+    recorded_by = f"{actor.person.full_name or ''} #{actor.person.id} (web)"
+    if signed_by:
+        recorded_by = f"{signed_by}; {recorded_by}"
+    if not await record_paper_consent(
+        ctx.config.db,
+        person_id=person.id,
+        recorded_by=recorded_by,
+        text_version=bot_texts(request, actor)("parent.consent_version"),
+        actor_person_id=actor.person.id,
+    ):
+        raise web.HTTPNotFound()
+    return redirect(f"{BASE}/people/{person.id}?done=consent")
