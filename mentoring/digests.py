@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Texts, Translator
-from mentoring.access import scope_of
+from mentoring.access import load_scope
 from mentoring.ages import adult_born_before
 from scheduler.planners import digest_day, weekly_digest_monday
 from storage import meetings as meeting_store
@@ -287,13 +287,6 @@ def render_week(weeks: list[OrganisationWeek], monday: date, t: Texts) -> str:
     return "\n".join(lines)
 
 
-async def _coordinators(conn: AsyncConnection, organisation_ids: list[int]) -> list[int]:
-    found: set[int] = set()
-    for organisation_id in organisation_ids:
-        found.update(await surveys.active_people_with_role(conn, organisation_id, "coordinator"))
-    return sorted(found)
-
-
 async def plan_coordinator_digests(db: Database, translator: Translator, now: datetime) -> int:
     """Queue the weekly digest of every coordinator whose Monday 09:00 has come.
 
@@ -303,9 +296,10 @@ async def plan_coordinator_digests(db: Database, translator: Translator, now: da
     added = 0
     async with db.begin() as conn:
         organisations = {org.id: org for org in await org_store.list_all(conn)}
-        for coordinator_id in await _coordinators(conn, list(organisations)):
+        for coordinator_id in await people_store.active_with_role(conn, "coordinator"):
             coordinator = await people_store.get(conn, coordinator_id)
-            scope = scope_of(coordinator)
+            # load_scope: a coordinator bound to a municipality or region covers its schools.
+            scope = await load_scope(db, coordinator)
             if coordinator is None or coordinator.telegram_id is None or scope is None:
                 continue
             mine = sorted(o for o in scope.coordinated if o in organisations)

@@ -18,6 +18,7 @@ __all__ = [
     "Membership",
     "Person",
     "PersonRow",
+    "active_with_role",
     "add_membership",
     "create",
     "erase_personal_data",
@@ -257,3 +258,15 @@ async def minors_without_parent_consent(
         .order_by(people.c.full_name, people.c.id)
     )
     return [PersonRow(**row) for row in result.mappings()]
+
+
+async def active_with_role(conn: AsyncConnection, role: str) -> list[int]:
+    """Active people holding a role anywhere (in an organisation or bound to an area)."""
+    result = await conn.execute(
+        select(people.c.id)
+        .select_from(people.join(memberships))
+        .where(memberships.c.role == role, people.c.status == "active")
+        .distinct()
+        .order_by(people.c.id)
+    )
+    return [int(pid) for pid in result.scalars()]
