@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import headcounts, kpi_targets
 
-__all__ = ["Headcount", "get_headcounts", "set_headcount", "set_target", "target_overrides"]
+__all__ = [
+    "Headcount",
+    "get_headcounts",
+    "headcounts_of_organisation",
+    "set_headcount",
+    "set_target",
+    "target_overrides",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,19 @@ async def get_headcounts(
     query = select(headcounts).where(headcounts.c.year == year)
     if organisation_ids is not None:
         query = query.where(headcounts.c.organisation_id.in_(list(organisation_ids)))
+    rows = (await conn.execute(query)).mappings().all()
+    return [Headcount(**{k: v for k, v in row.items() if k != "updated_at"}) for row in rows]
+
+
+async def headcounts_of_organisation(
+    conn: AsyncConnection, organisation_id: int
+) -> list[Headcount]:
+    """Every school year's row of one organisation, latest year first."""
+    query = (
+        select(headcounts)
+        .where(headcounts.c.organisation_id == organisation_id)
+        .order_by(headcounts.c.year.desc())
+    )
     rows = (await conn.execute(query)).mappings().all()
     return [Headcount(**{k: v for k, v in row.items() if k != "updated_at"}) for row in rows]
 

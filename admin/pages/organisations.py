@@ -8,7 +8,9 @@ from admin.context import actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.invites import invite_cards
 from admin.render import BASE, redirect, render
+from mentoring.headcounts import MAX_YEAR, MIN_YEAR, HeadcountError, headcounts_of, set_headcounts
 from mentoring.organisations import OrganisationError, create_organisation, update_organisation
+from mentoring.stats import school_year_of
 from storage import organisations as org_store
 from storage.organisations import ORGANISATION_KINDS
 
@@ -30,7 +32,9 @@ TIMEZONES = (
     "Asia/Kamchatka",
 )
 FIELDS = ("name", "kind", "municipality", "region", "timezone")
-NOTICES = ("created", "saved", "invite")
+NOTICES = ("created", "saved", "invite", "headcounts")
+# The headcounts a curator enters on the page (partners on record stay a CLI matter).
+HEADCOUNT_FIELDS = ("pupils_10_19", "pupils_15_19", "young_teachers", "teachers_under_35")
 
 routes = web.RouteTableDef()
 
@@ -98,11 +102,19 @@ async def organisation_page(request: web.Request) -> web.Response:
 
 
 async def _detail(
-    request: web.Request, *, form: dict[str, str] | None = None, error: str = "", status: int = 200
+    request: web.Request,
+    *,
+    form: dict[str, str] | None = None,
+    error: str = "",
+    headcount_form: dict[str, str] | None = None,
+    headcount_error: tuple[str, str] | None = None,
+    status: int = 200,
 ) -> web.Response:
     actor = actor_of(request)
     organisation = await visible_organisation(request, actor)
     values = form or {name: str(getattr(organisation, name)) for name in FIELDS}
+    ctx = context_of(request)
+    this_year = school_year_of(ctx.config.clock().date())
     return render(
         request,
         "organisation.html",
@@ -116,6 +128,11 @@ async def _detail(
         invites=await invite_cards(request, organisation.id),
         kinds=ORGANISATION_KINDS,
         timezones=TIMEZONES,
+        headcounts=await headcounts_of(ctx.config.db, organisation.id),
+        headcount_fields=HEADCOUNT_FIELDS,
+        headcount_form=headcount_form or {"year": str(this_year)},
+        headcount_error=headcount_error,
+        year_range=(MIN_YEAR, MAX_YEAR),
     )
 
 
@@ -135,3 +152,36 @@ async def organisation_update(request: web.Request) -> web.Response:
     except OrganisationError as exc:
         return await _detail(request, form=values, error=exc.field or "name", status=400)
     return redirect(f"{BASE}/organisations/{organisation.id}?done=saved")
+
+
+def _count(values: dict[str, str], name: str) -> int | None:
+    raw = values[name]
+    if raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise HeadcountError("number", name, f"{name}: not a whole number")
+    return int(raw)
+
+
+@routes.post("/organisations/{org_id}/headcounts", name="organisation_headcounts")
+async def organisation_headcounts(request: web.Request) -> web.Response:
+    actor = actor_of(request)
+    organisation = await visible_organisation(request, actor)
+    require_manage(actor, organisation.id)
+    form = await request.post()
+    values = {name: str(form.get(name, "")).strip() for name in ("year", *HEADCOUNT_FIELDS)}
+    ctx = context_of(request)
+    try:
+        year = _count(values, "year")
+        if year is None:
+            raise HeadcountError("year", "year", "no school year")
+        counts = {name: _count(values, name) for name in HEADCOUNT_FIELDS}
+        await set_headcounts(ctx.config.db, organisation.id, year, now=ctx.config.clock(), **counts)
+    except HeadcountError as exc:
+        return await _detail(
+            request,
+            headcount_form=values,
+            headcount_error=(exc.reason, exc.field),
+            status=400,
+        )
+    return redirect(f"{BASE}/organisations/{organisation.id}?done=headcounts#headcounts")

@@ -13,12 +13,11 @@ from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
 from bot.i18n import load_translator
 from handlers.stats import summary_text
 from mentoring import targets as target_service
+from mentoring.headcounts import HeadcountError, set_headcounts
 from mentoring.stats import Period, build_report, parse_period
 from reports.data import StatsReport
 from reports.xlsx import analytical_report
-from storage import headcounts as headcount_store
 from storage.db import Database
-from storage.headcounts import Headcount
 
 
 @cli.group()
@@ -45,27 +44,24 @@ def headcount_set(
 ) -> None:
     """Set the headcounts given; those left out keep their stored values."""
     settings = settings_or_exit()
-    row = Headcount(
-        organisation_id,
-        year,
-        pupils_10_19,
-        pupils_15_19,
-        young_teachers,
-        teachers_under_35,
-        partners,
-    )
 
-    async def _set(db: Database) -> bool:
-        from mentoring.organisations import get_organisation
+    async def _set(db: Database) -> None:
+        await set_headcounts(
+            db,
+            organisation_id,
+            year,
+            now=datetime.now(UTC),
+            pupils_10_19=pupils_10_19,
+            pupils_15_19=pupils_15_19,
+            young_teachers=young_teachers,
+            teachers_under_35=teachers_under_35,
+            partners_on_record=partners,
+        )
 
-        if await get_organisation(db, organisation_id) is None:
-            return False
-        async with db.begin() as conn:
-            await headcount_store.set_headcount(conn, row, datetime.now(UTC))
-        return True
-
-    if not run_async(with_database(settings, _set)):
-        fail(f"no organisation {organisation_id}")
+    try:
+        run_async(with_database(settings, _set))
+    except HeadcountError as exc:
+        fail(str(exc))
     click.echo(f"headcount of organisation {organisation_id} for {year}/{(year + 1) % 100:02d} set")
 
 
