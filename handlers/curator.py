@@ -23,6 +23,7 @@ from bot.callbacks import (
     WaveSurveyCallback,
 )
 from bot.i18n import Texts, Translator
+from bot.parsing import parse_day
 from bot.render import safe
 from mentoring import waves
 from mentoring.curation import can_curate, curated_organisations
@@ -45,13 +46,6 @@ class GroupMeetingForm(StatesGroup):
 
 def _title(registry: Registry, code: str, locale: str) -> str:
     return str(getattr(registry.get(code).title, "en" if locale == "en" else "ru"))
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
-    except ValueError:
-        return None
 
 
 async def _pick_org(
@@ -143,7 +137,7 @@ async def on_wave_deadline(
         await state.clear()
         await message.answer(t("curator.not_curator"))
         return
-    deadline = _parse_date(message.text or "")
+    deadline = parse_day(message.text)
     if deadline is None:
         await message.answer(t("curator.wave.bad_deadline"))
         return
@@ -334,7 +328,7 @@ async def on_meeting_date(
         await state.clear()
         await message.answer(t("curator.not_curator"))
         return
-    held_on = _parse_date(message.text or "")
+    held_on = parse_day(message.text)
     if held_on is None or held_on > datetime.now(UTC).date():
         await message.answer(t("curator.group_meeting.bad_date"))
         return

@@ -15,19 +15,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.callbacks import MeetingActionCallback, MeetingKindCallback, MeetingPairCallback
 from bot.i18n import Texts, Translator
+from bot.parsing import parse_clock, parse_day
 from bot.render import safe
+from mentoring import meeting_queries as queries
 from mentoring import meetings as service
 from mentoring.curation import curated_organisations
-from storage import meetings as meeting_store
-from storage import organisations as org_store
-from storage import pairs as pair_store
-from storage import people as people_store
 from storage.db import Database
-from storage.meetings import Meeting
+from storage.pairs import Pair
 from storage.people import Person
 from surveys.definitions import Registry
 
@@ -46,31 +43,13 @@ class CancelForm(StatesGroup):
     reason = State()
 
 
-CANCELLABLE = ("proposed", "confirmed")
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _schedulable_pairs(db: Database, person: Person) -> list[pair_store.Pair]:
-    async with db.connect() as conn:
-        mine = [
-            p for p in await pair_store.pairs_of_person(conn, person.id) if p.mentor_id == person.id
-        ]
-        for organisation in await curated_organisations(db, person):
-            mine += await pair_store.active_pairs(conn, organisation.id)
-    return list({p.id: p for p in mine}.values())
-
-
-async def _pair_label(db: Database, pair: pair_store.Pair, t: Texts) -> str:
-    async with db.connect() as conn:
-        names = [
-            ((await people_store.get(conn, pid)) or None)
-            for pid in (pair.mentor_id, *pair.mentee_ids)
-        ]
-    short = [(p.full_name or "?") if p else "?" for p in names]
-    return t("meetings.pair_label", mentor=short[0], mentees=", ".join(short[1:]))[:60]
+async def _pair_label(db: Database, pair: Pair, t: Texts) -> str:
+    names = await queries.pair_names(db, pair)
+    return t("meetings.pair_label", mentor=names[0], mentees=", ".join(names[1:]))[:60]
 
 
 async def cmd_meeting(
@@ -80,7 +59,7 @@ async def cmd_meeting(
     if person is None:
         await message.answer(t("meetings.refused.no_rights"))
         return
-    pairs = await _schedulable_pairs(db, person)
+    pairs = await queries.schedulable_pairs(db, person)
     curated = await curated_organisations(db, person)
     if not pairs and not curated:
         await message.answer(t("meetings.no_pairs"))
@@ -116,12 +95,8 @@ async def on_pair_chosen(
         org_id, kinds = curated[0].id, ("group_final",)
 
     else:
-        async with db.connect() as conn:
-            pair = await pair_store.get_pair(conn, callback_data.pair)
-            allowed = pair is not None and await service.can_create(
-                conn, person, pair.id, pair.organisation_id
-            )
-        if pair is None or not allowed:
+        pair = await queries.schedulable_pair(db, person, callback_data.pair)
+        if pair is None:
             await query.answer(t("meetings.refused.no_rights"))
             return
         org_id, kinds = pair.organisation_id, PAIR_KINDS
@@ -146,12 +121,8 @@ async def start_for_pair(
     kind: str = "intro",
 ) -> bool:
     """The /meeting form for one pair with the kind chosen; False when he may not schedule."""
-    async with db.connect() as conn:
-        pair = await pair_store.get_pair(conn, pair_id)
-        allowed = pair is not None and await service.can_create(
-            conn, person, pair.id, pair.organisation_id
-        )
-    if pair is None or not allowed:
+    pair = await queries.schedulable_pair(db, person, pair_id)
+    if pair is None:
         return False
     await state.set_data({"pair": pair.id, "org": pair.organisation_id, "kind": kind})
     await state.set_state(MeetingForm.day)
@@ -173,15 +144,12 @@ async def on_kind_chosen(
 
 
 async def on_day(message: Message, state: FSMContext, db: Database, t: Texts) -> None:
-    try:
-        day = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
+    day = parse_day(message.text)
+    if day is None:
         await message.answer(t("meetings.bad_date"))
         return
     data = await state.get_data()
-    async with db.connect() as conn:
-        organisation = await org_store.get(conn, int(data["org"]))
-    timezone = organisation.timezone if organisation else service.DEFAULT_TIMEZONE
+    timezone = await queries.organisation_timezone(db, int(data["org"]))
     await state.update_data(day=day.isoformat(), tz=timezone)
     await state.set_state(MeetingForm.clock)
     await message.answer(t("meetings.ask_time", timezone=timezone))
@@ -195,9 +163,8 @@ async def on_clock(
     translator: Translator,
     t: Texts,
 ) -> None:
-    try:
-        clock = datetime.strptime((message.text or "").strip(), "%H:%M").time()
-    except ValueError:
+    clock = parse_clock(message.text)
+    if clock is None:
         await message.answer(t("meetings.bad_time"))
         return
     data = await state.get_data()
@@ -288,16 +255,15 @@ async def on_action(
         )
         reply = f"meetings.recorded_{action}"
     elif action in ("other_time", "moved"):
-        outcome = await _check_member(db, person, meeting_id)
+        outcome = await queries.check_member(db, person, meeting_id)
         reply = "meetings.ask_date"
         if outcome.ok:
-            async with db.connect() as conn:
-                meeting = await meeting_store.get(conn, meeting_id)
+            meeting = await queries.get_meeting(db, meeting_id)
             assert meeting is not None
             await state.set_data({"moving": meeting_id, "org": meeting.organisation_id})
             await state.set_state(MeetingForm.day)
     elif action == "cancel":
-        outcome = await _check_member(db, person, meeting_id)  # the service checks again
+        outcome = await queries.check_member(db, person, meeting_id)  # the service checks again
         reply = "meetings.ask_cancel_reason"
         if outcome.ok:
             await state.set_data({"cancelling": meeting_id})
@@ -334,29 +300,13 @@ async def on_cancel_reason(
     await message.answer(t("meetings.cancelled"))
 
 
-async def _check_member(db: Database, person: Person | None, meeting_id: int) -> service.Outcome:
-    async with db.connect() as conn:
-        meeting = await meeting_store.get(conn, meeting_id)
-        if meeting is None or person is None:
-            return service.Outcome(False, "stale")
-        members = {p.person_id for p in await service.participants(conn, meeting)}
-    if person.id in members or service.can_curate(person, meeting.organisation_id):
-        return service.Outcome(True, meeting_id=meeting_id)
-    return service.Outcome(False, "no_rights")
-
-
 async def cmd_meetings(message: Message, person: Person | None, db: Database, t: Texts) -> None:
     if person is None:
         await message.answer(t("meetings.list_empty"))
         return
-    async with db.connect() as conn:
-        pairs = await pair_store.pairs_of_person(conn, person.id)
-        orgs = {m.organisation_id for m in person.memberships if m.organisation_id}
-        found = await meeting_store.of_pairs(conn, [p.id for p in pairs], sorted(orgs))
-        for organisation in await curated_organisations(db, person):
-            found += await meeting_store.of_organisation(conn, organisation.id)
-        zones = {o.id: o.timezone for o in await org_store.list_all(conn)}
-    unique = sorted({m.id: m for m in found}.values(), key=lambda m: m.starts_at)
+    mine = await queries.meetings_of(db, person)
+
+    unique = mine.meetings
     if not unique:
         await message.answer(t("meetings.list_empty"))
         return
@@ -370,7 +320,7 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
             continue
         lines.append(t(header))
         for m in chosen[:20]:
-            local = m.starts_at.astimezone(ZoneInfo(zones.get(m.organisation_id, "Europe/Moscow")))
+            local = m.starts_at.astimezone(ZoneInfo(mine.timezone(m)))
             lines.append(
                 t(
                     "meetings.list_line",
@@ -383,28 +333,18 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
             )
     builder = InlineKeyboardBuilder()
     offered = 0
-    async with db.connect() as conn:
-        for m in unique:
-            if m.starts_at < now or m.status not in CANCELLABLE or offered >= 10:
-                continue
-            if not await _may_cancel(conn, person, m):
-                continue
-            offered += 1
-            local = m.starts_at.astimezone(ZoneInfo(zones.get(m.organisation_id, "Europe/Moscow")))
-            builder.button(
-                text=f"{t('meetings.button.cancel')} {local:%d.%m %H:%M}",
-                callback_data=MeetingActionCallback(action="cancel", meeting=m.id),
-            )
+    for m in unique:
+        if m.starts_at < now or m.id not in mine.cancellable or offered >= 10:
+            continue
+        offered += 1
+        local = m.starts_at.astimezone(ZoneInfo(mine.timezone(m)))
+        builder.button(
+            text=f"{t('meetings.button.cancel')} {local:%d.%m %H:%M}",
+            callback_data=MeetingActionCallback(action="cancel", meeting=m.id),
+        )
     builder.adjust(1)
     markup = builder.as_markup() if offered else None
     await message.answer("\n".join(lines), reply_markup=markup)
-
-
-async def _may_cancel(conn: AsyncConnection, person: Person, meeting: Meeting) -> bool:
-    """Offer the button to whom the cancel service will allow it: the mentor, the curator."""
-    people = await service.participants(conn, meeting)
-    mentor = next((p.person_id for p in people if p.role == "mentor"), None)
-    return person.id == mentor or service.can_curate(person, meeting.organisation_id)
 
 
 def build_router() -> Router:

@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PairDissolveCallback, PairMeetingCallback, PairsCallback
 from bot.i18n import Texts, Translator
+from bot.parsing import parse_day
 from bot.render import safe
 from handlers.meetings import start_for_pair as start_meeting_for_pair
 from mentoring import pairs
@@ -274,9 +275,8 @@ async def on_order_date(
     registry: Registry,
     t: Texts,
 ) -> None:
-    try:
-        order_date = datetime.strptime((message.text or "").strip(), "%d.%m.%Y").date()
-    except ValueError:
+    order_date = parse_day(message.text)
+    if order_date is None:
         await message.answer(t("pairs.bad_order_date"))
         return
     data = await state.get_data()
