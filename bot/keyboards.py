@@ -17,6 +17,8 @@ from bot.callbacks import (
 from bot.i18n import LOCALES, Texts
 from surveys.state import View
 
+MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data
+
 __all__ = [
     "consent_keyboard",
     "forget_keyboard",
@@ -64,12 +66,18 @@ def forget_keyboard(t: Texts) -> InlineKeyboardMarkup:
 def survey_keyboard(view: View, response_id: int, step: int) -> InlineKeyboardMarkup | None:
     if not view.buttons:
         return None
+    # Packed once per keyboard rather than per button: a keyboard is built for every answer.
+    head = SurveyCallback(r=response_id, s=step, a="").pack()
+
+    def packed(action: str) -> str:
+        data = head + action
+        if SurveyCallback.__separator__ in action or len(data.encode()) > MAX_CALLBACK_BYTES:
+            return SurveyCallback(r=response_id, s=step, a=action).pack()  # raises as it should
+        return data
+
     rows = [
         [
-            InlineKeyboardButton(
-                text=button.label,
-                callback_data=SurveyCallback(r=response_id, s=step, a=button.action).pack(),
-            )
+            InlineKeyboardButton(text=button.label, callback_data=packed(button.action))
             for button in row
         ]
         for row in view.buttons

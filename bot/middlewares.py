@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject, User
 from bot.i18n import Translator, pick_locale
 from storage import people
 from storage.db import Database
+from storage.person_cache import PersonCache
 
 __all__ = ["PersonMiddleware"]
 
@@ -23,13 +24,18 @@ class PersonMiddleware(BaseMiddleware):
     def __init__(self, db: Database, translator: Translator) -> None:
         self.db = db
         self.translator = translator
+        self.people = PersonCache(db.engine)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         person = None
         if user is not None:
-            async with self.db.connect() as conn:
-                person = await people.get_by_telegram_id(conn, user.id)
+            person = self.people.get(user.id)
+            if person is PersonCache.MISS:
+                ticket = self.people.ticket()
+                async with self.db.connect() as conn:
+                    person = await people.get_by_telegram_id(conn, user.id)
+                self.people.put(user.id, person, ticket)
         locale = person.locale if person else pick_locale(user.language_code if user else None)
         data["person"] = person
         data["locale"] = locale

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -115,13 +115,16 @@ async def on_stale_consent_text(message: Message, t: Texts) -> None:
 
 
 def build_router() -> Router:
+    # StateFilter, not the bare state: aiogram runs sync filters in a worker thread.
     router = Router(name=__name__)
     router.message(CommandStart(deep_link=True, magic=F.args.startswith(PARENT_CODE_PREFIX)))(
         on_parent_link
     )
-    router.callback_query(ParentConsent.consent, ParentConsentCallback.filter())(on_parent_answer)
+    router.callback_query(StateFilter(ParentConsent.consent), ParentConsentCallback.filter())(
+        on_parent_answer
+    )
     router.callback_query(ParentConsentCallback.filter())(on_stale_parent_answer)
-    router.message(ParentConsent.consent)(on_stale_consent_text)
-    router.message(ParentConsent.name, F.text, ~F.text.startswith("/"))(on_parent_name)
-    router.message(ParentConsent.name, ~F.text)(on_parent_non_text)
+    router.message(StateFilter(ParentConsent.consent))(on_stale_consent_text)
+    router.message(StateFilter(ParentConsent.name), F.text, ~F.text.startswith("/"))(on_parent_name)
+    router.message(StateFilter(ParentConsent.name), ~F.text)(on_parent_non_text)
     return router

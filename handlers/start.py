@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, User
@@ -190,15 +190,18 @@ async def on_non_text_name(message: Message, t: Texts) -> None:
 
 
 def build_router() -> Router:
+    # StateFilter, not the bare state: aiogram runs sync filters in a worker thread.
     router = Router(name=__name__)
     router.message(CommandStart(deep_link=True))(on_start_with_invite)
     router.message(CommandStart())(on_start)
-    router.callback_query(Registration.consent, ConsentCallback.filter(F.agree))(on_consent_given)
-    router.callback_query(Registration.consent, ConsentCallback.filter(~F.agree))(
+    router.callback_query(StateFilter(Registration.consent), ConsentCallback.filter(F.agree))(
+        on_consent_given
+    )
+    router.callback_query(StateFilter(Registration.consent), ConsentCallback.filter(~F.agree))(
         on_consent_refused
     )
     router.callback_query(ConsentCallback.filter())(on_stale_consent)
-    router.message(Registration.consent)(on_text_instead_of_consent)
-    router.message(Registration.name, F.text, ~F.text.startswith("/"))(on_name_given)
-    router.message(Registration.name, ~F.text)(on_non_text_name)
+    router.message(StateFilter(Registration.consent))(on_text_instead_of_consent)
+    router.message(StateFilter(Registration.name), F.text, ~F.text.startswith("/"))(on_name_given)
+    router.message(StateFilter(Registration.name), ~F.text)(on_non_text_name)
     return router

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.i18n import Translator, load_translator
 from mentoring.ages import age_on
 from mentoring.pair_notices import alert_poor_fit
@@ -122,15 +124,23 @@ class QuestionnaireService:
         defn = self.registry.get(assignment.survey_code)
         ctx = await self._context(person, defn, locale, assignment.id)
         outcome = engine.start(defn, ctx, t)
-        async with self.db.begin() as conn:
-            response_id = await surveys.start_response(
+        state = outcome.state.to_dict()
+
+        async def store(conn: AsyncConnection) -> int:
+            return await surveys.start_response(
                 conn,
                 person_id=person.id,
                 assignment_id=assignment.id,
                 survey_code=defn.code,
                 survey_version=defn.version,
-                state=outcome.state.to_dict(),
+                state=state,
             )
+
+        response_id = await self.db.write(store)
+        started = surveys.Response(
+            response_id, assignment.id, person.id, defn.code, defn.version, state, "in_progress"
+        )
+        self._remember(started, ctx)
         log.info(
             "survey.started person=%s survey=%s response=%s", person.id, defn.code, response_id
         )
@@ -168,12 +178,15 @@ class QuestionnaireService:
             self._remember(response, ctx)
             return turn
         free_text = frozenset(q.code for q in defn.questions if q.type in FREE_TEXT_TYPES)
-        async with self.db.begin() as conn:
+
+        async def store(conn: AsyncConnection) -> None:
             await surveys.save_answers(conn, response.id, outcome.saved, outcome.cleared, free_text)
             if outcome.submitted:
                 await self._on_submit(conn, person, defn, response.id, outcome.state)
             else:
                 await surveys.save_state(conn, response.id, outcome.state.to_dict())
+
+        await self.db.write(store)
         if outcome.submitted:
             self._forget(response.id)
         else:

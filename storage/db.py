@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.group_commit import GroupCommit, WriteJob
+
 __all__ = ["Database", "sqlite_path"]
 
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -53,11 +56,16 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
+        self._group_commit = GroupCommit(self.engine)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.begin() as conn:
             yield conn
+
+    async def write(self, job: WriteJob[T]) -> T:
+        """Run `job` in a transaction shared with concurrent writes; returns once committed."""
+        return await self._group_commit.write(job)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

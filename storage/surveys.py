@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Insert, Update, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
@@ -209,11 +209,41 @@ async def start_response(
     return int(result.scalar_one())
 
 
+# Built once: the two statements run for every answer, and building one costs more than
+# executing it.
+_SAVE_STATE: Update = (
+    update(responses)
+    .where(responses.c.id == bindparam("b_response"))
+    .values(state=bindparam("b_state"), updated_at=bindparam("b_at"))
+)
+
+
+def _answer_upsert(dialect: str) -> Insert:
+    insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert_(answers).values(
+        response_id=bindparam("b_response"),
+        question_code=bindparam("b_code"),
+        value=bindparam("b_value"),
+        free_text=bindparam("b_free"),
+        answered_at=bindparam("b_at"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["response_id", "question_code"],
+        set_={"value": statement.excluded.value, "answered_at": statement.excluded.answered_at},
+    )
+
+
+_ANSWER_UPSERTS = {dialect: _answer_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 async def save_state(conn: AsyncConnection, response_id: int, state: dict[str, Any]) -> None:
     await conn.execute(
-        update(responses)
-        .where(responses.c.id == response_id)
-        .values(state=json.dumps(state, ensure_ascii=False), updated_at=utcnow())
+        _SAVE_STATE,
+        {
+            "b_response": response_id,
+            "b_state": json.dumps(state, ensure_ascii=False),
+            "b_at": utcnow(),
+        },
     )
 
 
@@ -225,21 +255,19 @@ async def save_answers(
     free_text_codes: frozenset[str],
 ) -> None:
     now = utcnow()
-    insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    for code, value in saved:
-        statement = insert_(answers).values(
-            response_id=response_id,
-            question_code=code,
-            value=value,
-            free_text=code in free_text_codes,
-            answered_at=now,
-        )
-        await conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["response_id", "question_code"],
-                set_={"value": value, "answered_at": now},
-            )
-        )
+    if saved:
+        upsert = _ANSWER_UPSERTS[conn.dialect.name]
+        rows = [
+            {
+                "b_response": response_id,
+                "b_code": code,
+                "b_value": value,
+                "b_free": code in free_text_codes,
+                "b_at": now,
+            }
+            for code, value in saved
+        ]
+        await conn.execute(upsert, rows)
     if cleared:
         await conn.execute(
             delete(answers).where(
