@@ -17,6 +17,7 @@ from scheduler.jobs import MeetingPlanner
 from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
+from scheduler.stats_refresh import StatsRefresher
 from storage.db import Database
 from storage.migrate import upgrade
 from surveys.definitions import DefinitionError, load_definitions
@@ -117,6 +118,7 @@ async def run(settings: Settings) -> None:
         MeetingPlanner(  # reminders, nudges, digests
             db, translator, clock, registry, weekly_digest=settings.digest_frequency == "weekly"
         ).start(scheduler)
+        StatsRefresher(db, clock).start(scheduler)  # snapshots for region-wide /stats
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)

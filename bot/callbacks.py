@@ -9,6 +9,7 @@ __all__ = [
     "ConsentCallback",
     "CuratorOrgCallback",
     "ForgetCallback",
+    "HeadcountCallback",
     "LanguageCallback",
     "MeetingActionCallback",
     "MeetingKindCallback",
@@ -20,6 +21,7 @@ __all__ = [
     "ParentConsentCallback",
     "PlanCallback",
     "PlanStepCallback",
+    "PracticeCallback",
     "RoadmapDoneCallback",
     "StatsCallback",
     "SurveyCallback",
@@ -135,11 +137,28 @@ class MeetingActionCallback(CallbackData, prefix="mta"):
 
 
 class StatsCallback(CallbackData, prefix="sts"):
-    """A /stats button: charts / xlsx / scopes / show; `org` 0 = the whole scope (re-checked)."""
+    """A /stats button: charts / xlsx / scopes / periods / show; `org` 0 = the whole scope
+    (re-checked); `period` a `parse_period` code, "" = the current school year (re-parsed)."""
 
     action: str
     org: int = 0
+    period: str = ""
 
 
 class RoadmapDoneCallback(CallbackData, prefix="rmd"):
     item: int
+
+
+class HeadcountCallback(CallbackData, prefix="hct"):
+    """The /headcount form: org (choose), keep (the current value), save, cancel; re-checked."""
+
+    action: str
+    org: int
+
+
+class PracticeCallback(CallbackData, prefix="prc"):
+    """The /practice form: org (choose), form (a mentoring form), save, cancel; re-checked."""
+
+    action: str
+    org: int
+    form: str = ""

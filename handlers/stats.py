@@ -1,13 +1,15 @@
 """/stats: KPIs against targets, satisfaction, charts and the XLSX analytical report.
 
-The organisation in a button is only what the button claims: every step recomputes the
-person's scope on the server and refuses an organisation outside it.
+The organisation and the period in a button are only what the button claims: every step
+recomputes the person's scope on the server, refuses an organisation outside it and re-parses
+the period, refusing one that does not parse.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -17,9 +19,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import StatsCallback
 from bot.i18n import Texts
 from bot.render import safe
+from bot.settings import Settings
 from mentoring.access import Scope, load_scope
 from mentoring.stats import Period, build_report, parse_period, school_year_of
-from reports.charts import distribution_chart, impact_chart, kpi_chart
+from mentoring.stats_activity import period_choices
+from reports.charts import (
+    distribution_chart,
+    impact_chart,
+    kpi_chart,
+    satisfaction_by_organisation_chart,
+)
 from reports.data import KpiValue, SatisfactionFigures, StatsReport
 from reports.xlsx import analytical_report
 from storage import stats as stats_store
@@ -29,10 +38,19 @@ from storage.people import Person
 MAX_SCOPE_BUTTONS = 50
 
 
-def _period() -> Period:
-    period = parse_period(str(school_year_of(datetime.now(UTC).date())))
-    assert period is not None
-    return period
+def _period(code: str) -> Period | None:
+    """The period of a button: "" is the current school year; None when it does not parse."""
+    try:
+        return parse_period(code or str(school_year_of(datetime.now(UTC).date())))
+    except ValueError:  # "9999": a year past the calendar's end
+        return None
+
+
+def _label(t: Texts, key: str, fallback: str) -> str:
+    try:
+        return t(key)
+    except KeyError:
+        return fallback
 
 
 def _org_ids(scope: Scope, org: int) -> frozenset[int] | None:
@@ -42,7 +60,9 @@ def _org_ids(scope: Scope, org: int) -> frozenset[int] | None:
     return scope.organisation_ids
 
 
-async def _report(db: Database, scope: Scope, org: int, t: Texts) -> StatsReport | None:
+async def _report(
+    db: Database, scope: Scope, org: int, period: Period, t: Texts, *, details: bool = False
+) -> StatsReport | None:
     ids = _org_ids(scope, org)
     if ids is not None and not ids:
         return None
@@ -57,7 +77,9 @@ async def _report(db: Database, scope: Scope, org: int, t: Texts) -> StatsReport
         label = ", ".join(areas)
     else:
         label = t("stats.all_organisations", count=len(orgs))
-    return await build_report(db, ids, _period(), scope_label=label, now=datetime.now(UTC))
+    return await build_report(
+        db, ids, period, scope_label=label, now=datetime.now(UTC), details=details
+    )
 
 
 def _value(kpi: KpiValue, t: Texts) -> str:
@@ -83,9 +105,12 @@ def _satisfaction_line(figures: SatisfactionFigures, t: Texts) -> str:
     )
 
 
-def summary_text(report: StatsReport, t: Texts) -> str:
+def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
     total = report.total
-    lines = [t("stats.title", scope=safe(report.scope_label), period=report.period_label), ""]
+    lines = [t("stats.title", scope=safe(report.scope_label), period=report.period_label)]
+    if report.counted_at is not None:
+        lines.append(t("stats.counted_at", time=report.counted_at.astimezone(zone)))
+    lines.append("")
     for kpi in total.kpis:
         mark = "✓" if kpi.met else "✗"
         label = t(f"reports.kpi.{kpi.code}")
@@ -109,40 +134,80 @@ def summary_text(report: StatsReport, t: Texts) -> str:
             dissolved=total.pairs_dissolved,
         )
     )
+    if report.by_form:
+        lines.append(t("stats.by_form_header"))
+    for row in report.by_form:
+        lines.append(
+            t(
+                "stats.by_form",
+                form=_label(t, f"pairs.form.{row.form}", row.form),
+                active=row.pairs_active,
+                formed=row.pairs_formed,
+                dissolved=row.pairs_dissolved,
+                mentees=row.mentees_active,
+                meetings=row.meetings_held,
+            )
+        )
     return "\n".join(lines)
 
 
-def _keyboard(scope: Scope, org: int, t: Texts) -> InlineKeyboardMarkup:
+def _keyboard(scope: Scope, org: int, period: str, t: Texts) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("stats.button.charts"), callback_data=StatsCallback(action="charts", org=org)
-    )
-    builder.button(text=t("stats.button.xlsx"), callback_data=StatsCallback(action="xlsx", org=org))
+    for action in ("charts", "xlsx", "period"):
+        builder.button(
+            text=t(f"stats.button.{action}"),
+            callback_data=StatsCallback(action=action, org=org, period=period),
+        )
     ids = scope.organisation_ids
     if ids is None or len(ids) > 1:
-        builder.button(text=t("stats.button.scopes"), callback_data=StatsCallback(action="scopes"))
-    builder.adjust(2, 1)
+        builder.button(
+            text=t("stats.button.scopes"),
+            callback_data=StatsCallback(action="scopes", org=org, period=period),
+        )
+    builder.adjust(2, 2)
     return builder.as_markup()
 
 
-async def _show(message: Message, db: Database, scope: Scope, org: int, t: Texts) -> None:
-    report = await _report(db, scope, org, t)
+async def _show(
+    message: Message,
+    db: Database,
+    scope: Scope,
+    org: int,
+    code: str,
+    period: Period,
+    t: Texts,
+    zone: tzinfo,
+) -> None:
+    report = await _report(db, scope, org, period, t)
     if report is None:
         await message.answer(t("stats.no_organisations"))
         return
-    await message.answer(summary_text(report, t))
+    await message.answer(summary_text(report, t, zone))
+    keyboard = _keyboard(scope, org, code, t)
     png = await asyncio.to_thread(kpi_chart, report.total.kpis, t)
+    if not report.by_organisation:
+        await message.answer_photo(
+            BufferedInputFile(png, filename="kpi.png"), reply_markup=keyboard
+        )
+        return
+    # A coordinator's scope: the KPI chart, then satisfaction by organisation with the buttons.
+    await message.answer_photo(BufferedInputFile(png, filename="kpi.png"))
+    png = await asyncio.to_thread(satisfaction_by_organisation_chart, report.by_organisation, t)
     await message.answer_photo(
-        BufferedInputFile(png, filename="kpi.png"), reply_markup=_keyboard(scope, org, t)
+        BufferedInputFile(png, filename="satisfaction.png"), reply_markup=keyboard
     )
 
 
-async def cmd_stats(message: Message, person: Person | None, db: Database, t: Texts) -> None:
+async def cmd_stats(
+    message: Message, person: Person | None, db: Database, settings: Settings, t: Texts
+) -> None:
     scope = await load_scope(db, person)
     if scope is None:
         await message.answer(t("stats.refused"))
         return
-    await _show(message, db, scope, 0, t)
+    period = _period("")
+    assert period is not None  # the current school year always parses
+    await _show(message, db, scope, 0, "", period, t, ZoneInfo(settings.default_timezone))
 
 
 async def _send_charts(message: Message, report: StatsReport, t: Texts) -> None:
@@ -152,18 +217,40 @@ async def _send_charts(message: Message, report: StatsReport, t: Texts) -> None:
     )
     await message.answer_photo(BufferedInputFile(png, filename="distribution.png"))
     if report.impact:
-        png = await asyncio.to_thread(impact_chart, report.impact, t)
+        labels = {
+            item.item_code: _label(t, f"reports.impact_item.{item.item_code}", item.item_code)
+            for item in report.impact
+        }
+        png = await asyncio.to_thread(impact_chart, report.impact, t, labels)
         await message.answer_photo(BufferedInputFile(png, filename="impact.png"))
 
 
-async def _send_scopes(message: Message, db: Database, scope: Scope, t: Texts) -> None:
+async def _send_periods(message: Message, org: int, t: Texts) -> None:
+    builder = InlineKeyboardBuilder()
+    for kind, code in period_choices(datetime.now(UTC).date()):
+        period = parse_period(code)
+        assert period is not None  # period_choices only makes codes that parse
+        builder.button(
+            text=t(f"stats.period.{kind}", label=period.label),
+            callback_data=StatsCallback(action="show", org=org, period=code),
+        )
+    builder.adjust(1)
+    await message.answer(t("stats.period.title"), reply_markup=builder.as_markup())
+
+
+async def _send_scopes(message: Message, db: Database, scope: Scope, code: str, t: Texts) -> None:
     ids = scope.organisation_ids
     async with db.connect() as conn:
         orgs = await stats_store.organisations_in_scope(conn, None if ids is None else sorted(ids))
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("stats.button.all"), callback_data=StatsCallback(action="show", org=0))
+    builder.button(
+        text=t("stats.button.all"), callback_data=StatsCallback(action="show", org=0, period=code)
+    )
     for org in orgs[:MAX_SCOPE_BUTTONS]:
-        builder.button(text=org.name[:60], callback_data=StatsCallback(action="show", org=org.id))
+        builder.button(
+            text=org.name[:60],
+            callback_data=StatsCallback(action="show", org=org.id, period=code),
+        )
     builder.adjust(1)
     await message.answer(t("stats.button.scopes"), reply_markup=builder.as_markup())
 
@@ -173,6 +260,7 @@ async def on_stats_button(
     callback_data: StatsCallback,
     person: Person | None,
     db: Database,
+    settings: Settings,
     t: Texts,
 ) -> None:
     scope = await load_scope(db, person)
@@ -180,15 +268,23 @@ async def on_stats_button(
     if scope is None or not isinstance(query.message, Message) or (org and not scope.sees(org)):
         await query.answer(t("stats.no_rights"), show_alert=True)
         return
+    code = callback_data.period
+    period = _period(code)
+    if period is None:  # a forged or stale button: nothing this bot would have sent
+        await query.answer(t("stats.bad_period"), show_alert=True)
+        return
     await query.answer()
     message = query.message
     if callback_data.action == "scopes":
-        await _send_scopes(message, db, scope, t)
+        await _send_scopes(message, db, scope, code, t)
+        return
+    if callback_data.action == "period":
+        await _send_periods(message, org, t)
         return
     if callback_data.action == "show":
-        await _show(message, db, scope, org, t)
+        await _show(message, db, scope, org, code, period, t, ZoneInfo(settings.default_timezone))
         return
-    report = await _report(db, scope, org, t)
+    report = await _report(db, scope, org, period, t, details=True)
     if report is None:
         await message.answer(t("stats.no_organisations"))
     elif callback_data.action == "charts":

@@ -7,13 +7,13 @@ school year, and a quarter or half-year takes those of the school year it ends i
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 
 from mentoring.access import Scope
-from mentoring.ages import age_on
+from mentoring.periods import Period, parse_period, school_year_of
+from mentoring.stats_activity import Details, activity_of, details_of
+from mentoring.stats_facts import BUCKET_WIDTH, SURVEYS, OrgFacts, facts_for
 from mentoring.targets import merged
 from reports.data import (
     KpiValue,
@@ -27,7 +27,7 @@ from storage import headcounts as headcount_store
 from storage import stats as store
 from storage.db import Database
 from storage.headcounts import Headcount
-from surveys.scoring import RespondentScore, summarize
+from surveys.scoring import ScoreTally, summary_of
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -41,56 +41,6 @@ __all__ = [
 
 DEFAULT_METHOD: SatisfactionMethod = "share"
 DEFAULT_THRESHOLD = 70.0
-YOUNG_SPECIALIST_YEARS = 3
-# The satisfaction items are 1–10 scales (DESIGN §2); the response row keeps only the
-# normalised score, so the raw mean is recovered from it on that scale.
-SCALE_MIN, SCALE_MAX = 1.0, 10.0
-SURVEYS = {"mentee": "satisfaction_mentee", "mentor": "satisfaction_mentor"}
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    label: str
-    start: date
-    end: date  # inclusive
-    school_year: int
-
-    @property
-    def start_at(self) -> datetime:
-        return datetime.combine(self.start, time(), UTC)
-
-    @property
-    def end_at(self) -> datetime:
-        """Exclusive end as a moment: midnight after the last day."""
-        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
-
-
-def school_year_of(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def _school_year(year: int) -> Period:
-    return Period(f"{year}/{(year + 1) % 100:02d}", date(year, 9, 1), date(year + 1, 8, 31), year)
-
-
-def parse_period(text: str) -> Period | None:
-    """`2026` (school year 2026/27), `2026-Q3` (calendar quarter), `2026-H1` (half-year)."""
-    match = re.fullmatch(r"(\d{4})(?:-([QH])([1-4]))?", text.strip().upper())
-    if not match:
-        return None
-    year = int(match.group(1))
-    if match.group(2) is None:
-        return _school_year(year)
-    part, number = match.group(2), int(match.group(3))
-    months = 3 if part == "Q" else 6
-    if part == "H" and number > 2:
-        return None
-    first = date(year, (number - 1) * months + 1, 1)
-    after = (
-        date(year + 1, 1, 1) if first.month + months > 12 else date(year, first.month + months, 1)
-    )
-    end = after - timedelta(days=1)
-    return Period(f"{year}-{part}{number}", first, end, school_year_of(end))
 
 
 def scope_organisations(scope: Scope, wanted: int | None = None) -> frozenset[int] | None:
@@ -107,32 +57,14 @@ def _pct(numerator: int, denominator: int) -> float | None:
     return 100.0 * numerator / denominator if denominator else None
 
 
-def _aged(born: dict[int, date | None], low: int, high: int, on: date) -> int:
-    return sum(1 for b in born.values() if b is not None and low <= age_on(b, on) <= high)
-
-
 def _kpi(code: str, numerator: int, denominator: int, targets: dict[str, float]) -> KpiValue:
     return KpiValue(code, _pct(numerator, denominator), numerator, denominator, targets[code])
 
 
-def _respondent(normalised: float) -> RespondentScore:
-    raw = SCALE_MIN + normalised / 100.0 * (SCALE_MAX - SCALE_MIN)
-    return RespondentScore(normalised, raw, 1)
-
-
 def satisfaction(
-    role: str,
-    rows: Sequence[store.ScoreRow],
-    method: SatisfactionMethod,
-    threshold: float,
+    role: str, counts: ScoreTally, method: SatisfactionMethod, threshold: float
 ) -> SatisfactionFigures:
-    submitted = [r for r in rows if r.submitted]
-    summary = summarize(
-        [None if r.score is None else _respondent(r.score) for r in submitted],
-        len(rows),
-        method=method,
-        threshold=threshold,
-    )
+    summary = summary_of(counts, method=method, threshold=threshold, bucket_width=BUCKET_WIDTH)
     return SatisfactionFigures(
         role="mentee" if role == "mentee" else "mentor",
         method=method,
@@ -147,79 +79,60 @@ def satisfaction(
     )
 
 
+NO_TALLY = ScoreTally()
+
+
+def _sum(tallies: Iterable[ScoreTally]) -> ScoreTally:
+    """The sum of tallies; one organisation's own tally as it is (the common case)."""
+    listed = list(tallies)
+    if len(listed) == 1:
+        return listed[0]
+    return sum(listed, NO_TALLY)
+
+
 def _satisfaction_kpi(
-    code: str,
-    figures: SatisfactionFigures,
-    rows: Sequence[store.ScoreRow],
-    targets: dict[str, float],
+    code: str, figures: SatisfactionFigures, counts: ScoreTally, targets: dict[str, float]
 ) -> KpiValue:
-    scores = [r.score for r in rows if r.submitted and r.score is not None]
-    satisfied = sum(1 for s in scores if s >= figures.threshold)
-    return KpiValue(code, figures.satisfaction_pct, satisfied, len(scores), targets[code])
-
-
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the queries found, per organisation id."""
-
-    orgs: list[store.OrganisationRow]
-    mentees: dict[int, dict[int, date | None]]
-    mentors: dict[int, dict[int, date | None]]
-    young: set[int]
-    partners: dict[int, set[int]]
-    teacher_orgs: set[int]
-    scores: dict[str, dict[int, list[store.ScoreRow]]]  # per role, per organisation
-    counts: dict[int, store.PairCounts]
-    headcounts: dict[int, Headcount]
-
-
-def _by_organisation(rows: Sequence[store.ScoreRow]) -> dict[int, list[store.ScoreRow]]:
-    grouped: dict[int, list[store.ScoreRow]] = {}
-    for row in rows:
-        grouped.setdefault(row.organisation_id, []).append(row)
-    return grouped
+    return KpiValue(code, figures.satisfaction_pct, counts.satisfied, counts.scored, targets[code])
 
 
 def _organisation_stats(
-    facts: _Facts,
+    facts: dict[int, OrgFacts],
+    headcounts: dict[int, Headcount],
     members: list[store.OrganisationRow],
     org_id: int | None,
     name: str,
-    period: Period,
     targets: dict[str, float],
     method: SatisfactionMethod,
     threshold: float,
 ) -> OrganisationStats:
+    """The figures of one organisation, or of several summed: the total of a scope is the sum
+    of its organisations' counts, as its denominators are the sum of their headcounts."""
     ids = [o.id for o in members]
-    heads = [facts.headcounts[i] for i in ids if i in facts.headcounts]
+    heads = [headcounts[i] for i in ids if i in headcounts]
 
     def head(field: str) -> int:
         return sum(getattr(h, field) or 0 for h in heads)
 
-    on = period.end
-    mentees = {pid: b for i in ids for pid, b in facts.mentees.get(i, {}).items()}
-    mentors = {pid: b for i in ids for pid, b in facts.mentors.get(i, {}).items()}
+    found = [facts[i] for i in ids if i in facts]
     partner_kind = [o.id for o in members if o.kind == "partner"]
     schools = [o.id for o in members if o.kind != "partner"]
-    partners_used = set().union(*(facts.partners.get(i, set()) for i in ids))
+    partners_used = set().union(*(f.partners for f in found))
     recorded = [h.partners_on_record for h in heads if h.partners_on_record is not None]
     partner_total = sum(recorded) if recorded else len(partner_kind)
-    by_role = {role: [r for i in ids for r in facts.scores[role].get(i, ())] for role in SURVEYS}
-    figures = {role: satisfaction(role, by_role[role], method, threshold) for role in SURVEYS}
-    counts = [facts.counts.get(i, store.PairCounts(0, 0, 0)) for i in ids]
+    tallies = {role: _sum(f.scores.get(role, NO_TALLY) for f in found) for role in SURVEYS}
+    figures = {role: satisfaction(role, tallies[role], method, threshold) for role in SURVEYS}
+    teacher_schools = sum(1 for i in schools if i in facts and facts[i].pairs.teacher_pairs)
+    mentees = [f.mentees for f in found]
+    paired = [f.pairs for f in found]
     kpis = (
-        _kpi("mentees_10_19", _aged(mentees, 10, 19, on), head("pupils_10_19"), targets),
-        _kpi("mentors_15_19", _aged(mentors, 15, 19, on), head("pupils_15_19"), targets),
-        _kpi("young_specialists", len(facts.young & set(mentees)), head("young_teachers"), targets),
+        _kpi("mentees_10_19", sum(m.aged for m in mentees), head("pupils_10_19"), targets),
+        _kpi("mentors_15_19", sum(p.mentors_aged for p in paired), head("pupils_15_19"), targets),
+        _kpi("young_specialists", sum(m.young for m in mentees), head("young_teachers"), targets),
         _kpi("partner_orgs", len(partners_used), partner_total, targets),
-        _satisfaction_kpi("mentee_satisfaction", figures["mentee"], by_role["mentee"], targets),
-        _satisfaction_kpi("mentor_satisfaction", figures["mentor"], by_role["mentor"], targets),
-        _kpi(
-            "schools_teacher_model",
-            len(facts.teacher_orgs & set(schools)),
-            len(schools),
-            targets,
-        ),
+        _satisfaction_kpi("mentee_satisfaction", figures["mentee"], tallies["mentee"], targets),
+        _satisfaction_kpi("mentor_satisfaction", figures["mentor"], tallies["mentor"], targets),
+        _kpi("schools_teacher_model", teacher_schools, len(schools), targets),
     )
     return OrganisationStats(
         organisation_id=org_id,
@@ -227,9 +140,9 @@ def _organisation_stats(
         kpis=kpis,
         mentee_satisfaction=figures["mentee"],
         mentor_satisfaction=figures["mentor"],
-        pairs_formed=sum(c.formed for c in counts),
-        pairs_active=sum(c.active for c in counts),
-        pairs_dissolved=sum(c.dissolved for c in counts),
+        pairs_formed=sum(p.formed for p in paired),
+        pairs_active=sum(p.active for p in paired),
+        pairs_dissolved=sum(p.dissolved for p in paired),
     )
 
 
@@ -244,8 +157,10 @@ async def build_report(
     threshold: float = DEFAULT_THRESHOLD,
     municipality: str | None = None,
     region: str | None = None,
+    details: bool = False,
 ) -> StatsReport:
-    """The report for these organisations (None: all) over the period."""
+    """The report for these organisations (None: all) over the period; `details` adds the
+    pair list and impact monitoring (the XLSX report and the charts)."""
     async with db.connect() as conn:
         orgs = await store.organisations_in_scope(
             conn,
@@ -254,34 +169,20 @@ async def build_report(
             region=region,
         )
         ids = [o.id for o in orgs]
-        mentees = await store.entered_mentees(conn, ids)
-        all_mentees = {pid for found in mentees.values() for pid in found}
-        facts = _Facts(
-            orgs=orgs,
-            mentees=mentees,
-            mentors=await store.programme_mentors(conn, ids),
-            young=await store.young_specialists(conn, all_mentees, YOUNG_SPECIALIST_YEARS),
-            partners=await store.partners_with_active_mentor(conn, ids),
-            teacher_orgs=await store.teacher_pair_organisations(conn, ids),
-            scores={
-                role: _by_organisation(
-                    await store.satisfaction_scores(conn, ids, code, period.start, period.end)
-                )
-                for role, code in SURVEYS.items()
-            },
-            counts=await store.pair_counts(conn, ids, period.start_at, period.end_at),
-            headcounts={
-                h.organisation_id: h
-                for h in await headcount_store.get_headcounts(conn, ids, period.school_year)
-            },
-        )
-        waves = await store.wave_rows(conn, ids, period.start, period.end)
+        headcounts = {
+            h.organisation_id: h
+            for h in await headcount_store.get_headcounts(conn, ids, period.school_year)
+        }
         targets = merged(
             period.school_year, await headcount_store.target_overrides(conn, period.school_year)
         )
-    args = (period, targets, method, threshold)
-    total = _organisation_stats(facts, orgs, None, scope_label, *args)
-    by_org = tuple(_organisation_stats(facts, [o], o.id, o.name, *args) for o in orgs)
+    facts, counted_at = await facts_for(db, ids, period, threshold, now)
+    args = (targets, method, threshold)
+    total = _organisation_stats(facts, headcounts, orgs, None, scope_label, *args)
+    by_org = tuple(_organisation_stats(facts, headcounts, [o], o.id, o.name, *args) for o in orgs)
+    waves = sorted(
+        (w for f in facts.values() for w in f.waves), key=lambda w: (w.deadline, w.wave_id)
+    )
     names = {o.id: o.name for o in orgs}
     rates = tuple(
         ResponseRate(
@@ -295,6 +196,12 @@ async def build_report(
         )
         for w in waves
     )
+    activity = activity_of(
+        [m for f in facts.values() for m in f.meetings],
+        [c for f in facts.values() for c in f.forms],
+    )
+    total, by_org = activity.with_meetings(total, by_org)
+    extra = await details_of(db, orgs, period) if details else Details()
     return StatsReport(
         scope_label=scope_label,
         period_label=period.label,
@@ -304,4 +211,9 @@ async def build_report(
         total=total,
         by_organisation=by_org if len(orgs) > 1 else (),
         response_rates=rates,
+        pairs=extra.pairs,
+        impact=extra.impact,
+        practices=extra.practices,
+        by_form=activity.by_form,
+        counted_at=counted_at,
     )

@@ -8,6 +8,7 @@ from typing import Literal
 
 __all__ = [
     "KPI_CODES",
+    "FormStats",
     "ImpactItem",
     "KpiValue",
     "OrganisationStats",
@@ -101,8 +102,23 @@ class PairRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FormStats:
+    """Pairs and meetings of one form of mentoring (форма наставничества) in the scope."""
+
+    form: str
+    pairs_formed: int  # approved within the period
+    pairs_active: int
+    pairs_dissolved: int  # within the period
+    mentees_active: int  # mentees named in its active pairs
+    meetings_held: int  # held within the period
+
+
+@dataclass(frozen=True, slots=True)
 class ImpactItem:
-    """One impact-monitoring item: the mean before entering the programme and at its end."""
+    """One impact-monitoring item: the mean before entering the programme and at its end.
+
+    The stats layer names items `<role>.<item>` (`mentee.confidence`), means on the scale
+    of the questionnaire (1–10)."""
 
     item_code: str
     mean_before: float | None
@@ -133,3 +149,6 @@ class StatsReport:
     pairs: tuple[PairRow, ...] = ()
     impact: tuple[ImpactItem, ...] = ()
     practices: tuple[PracticeRow, ...] = ()
+    by_form: tuple[FormStats, ...] = ()
+    # When the counts were taken, if not just now: large scopes read the periodic snapshot.
+    counted_at: datetime | None = None

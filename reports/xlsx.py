@@ -166,19 +166,36 @@ def _responses_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
 def _pairs_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     columns = ("organisation", "mentor", "mentees", "form", "order_number", "order_date", "status")
     sheet = _sheet(workbook, t, "pairs", columns)
+    erased = t("reports.xlsx.erased")  # /forget leaves a pair with a nameless person
     rows = (
         (
             pair.organisation,
-            pair.mentor,
-            ", ".join(pair.mentees),
-            pair.form,
+            pair.mentor or erased,
+            ", ".join(name or erased for name in pair.mentees),
+            _label(t, f"pairs.form.{pair.form}", pair.form),
             pair.order_number,
             pair.order_date,
-            pair.status,
+            _label(t, f"reports.pair_status.{pair.status}", pair.status),
         )
         for pair in report.pairs
     )
     _append(sheet, rows, {6: DATE_FORMAT})
+
+
+def _by_form_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
+    columns = ("form", "pairs_formed", "pairs_active", "pairs_dissolved", "mentees_active")
+    sheet = _sheet(workbook, t, "by_form", (*columns, "meetings_held"))
+    for row in report.by_form:
+        sheet.append(
+            [
+                _label(t, f"pairs.form.{row.form}", row.form),
+                row.pairs_formed,
+                row.pairs_active,
+                row.pairs_dissolved,
+                row.mentees_active,
+                row.meetings_held,
+            ]
+        )
 
 
 def _meetings_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
@@ -204,7 +221,16 @@ def _meetings_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
 
 def _impact_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet = _sheet(workbook, t, "impact", ("item", "before", "after", "change", "n"))
-    rows = ((i.item_code, i.mean_before, i.mean_after, i.change, i.n) for i in report.impact)
+    rows = (
+        (
+            _label(t, f"reports.impact_item.{i.item_code}", i.item_code),
+            i.mean_before,
+            i.mean_after,
+            i.change,
+            i.n,
+        )
+        for i in report.impact
+    )
     _append(sheet, rows, {2: "0.00", 3: "0.00", 4: "+0.00;-0.00;0.00"})
 
 
@@ -256,6 +282,7 @@ SHEETS = (
     _satisfaction_sheet,
     _responses_sheet,
     _pairs_sheet,
+    _by_form_sheet,
     _meetings_sheet,
     _impact_sheet,
     _practices_sheet,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
 )
 
 from storage.types import UTCDateTime
@@ -45,8 +46,10 @@ __all__ = [
     "people",
     "people_imports",
     "plans",
+    "practices",
     "responses",
     "roadmap_items",
+    "stats_snapshots",
     "survey_assignments",
     "survey_waves",
 ]
@@ -181,7 +184,6 @@ Index(
     survey_assignments.c.person_id,
     survey_assignments.c.status,
 )
-Index("ix_survey_assignments_wave", survey_assignments.c.wave_id)
 
 responses = Table(
     "responses",
@@ -460,3 +462,57 @@ roadmap_items = Table(
     UniqueConstraint("organisation_id", "year", "code", name="uq_roadmap_items_org_year_code"),
 )
 Index("ix_roadmap_items_due_on", roadmap_items.c.due_on)
+
+# --- best practices (0015) ----------------------------------------------------------------
+# A best mentoring practice (лучшая практика наставничества) an organisation reports each
+# quarter. `person_id` is only who entered it: after /forget it points at an anonymous row,
+# and a deleted person leaves NULL; the practice belongs to the organisation.
+practices = Table(
+    "practices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("title", String(200), nullable=False),
+    Column("form", String(40), nullable=False),
+    Column("link", String(500), nullable=False),
+    Column("quarter", String(7), nullable=False),  # "2026-Q4"
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_practices_organisation_quarter", practices.c.organisation_id, practices.c.quarter)
+
+# --- stats at scale (0016) ----------------------------------------------------------------
+# Young specialists are found from the indexed position answer, not by reading every answer.
+Index(
+    "ix_answers_question_value",
+    answers.c.question_code,
+    cast(answers.c.value, String),
+)
+# Meetings held per organisation in a period, without scanning everyone else's.
+Index(
+    "ix_meetings_organisation_status_starts_at",
+    meetings.c.organisation_id,
+    meetings.c.status,
+    meetings.c.starts_at,
+)
+# Response rates count a wave's assignments by status from the index alone.
+Index(
+    "ix_survey_assignments_wave_status", survey_assignments.c.wave_id, survey_assignments.c.status
+)
+
+# Per organisation and period, the counts /stats is built from, as computed by the periodic
+# refresh (mentoring/stats_facts.py): a region-wide /stats reads 1,000 small rows instead of
+# aggregating hundreds of thousands. Only counts, never a person.
+stats_snapshots = Table(
+    "stats_snapshots",
+    metadata,
+    Column("period", String(16), primary_key=True),  # Period.label: "2026/27", "2026-Q3"
+    Column(
+        "organisation_id",
+        ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("threshold", Float, nullable=False),
+    Column("computed_at", UTCDateTime, nullable=False),
+    Column("facts", Text, nullable=False),  # JSON of mentoring.stats_facts.OrgFacts
+)

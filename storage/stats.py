@@ -8,10 +8,24 @@ submission, never the answers (DESIGN §2).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -31,23 +45,21 @@ from storage.schema import (
 
 __all__ = [
     "Coverage",
+    "MenteeCounts",
     "OrganisationRow",
-    "PairCounts",
-    "ScoreRow",
+    "PairFacts",
+    "SatisfactionCounts",
     "WaveRow",
     "bind_invite_coverage",
     "coverage_of",
     "covered_organisations",
-    "entered_mentees",
+    "mentee_counts",
     "organisations_in_scope",
-    "pair_counts",
+    "pair_facts",
     "partners_with_active_mentor",
-    "programme_mentors",
-    "satisfaction_scores",
+    "satisfaction_tallies",
     "set_invite_coverage",
-    "teacher_pair_organisations",
     "wave_rows",
-    "young_specialists",
 ]
 
 TEACHER_FORMS = ("teacher_teacher", "head_teacher")
@@ -63,10 +75,23 @@ class OrganisationRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ScoreRow:
-    organisation_id: int
-    submitted: bool
-    score: float | None
+class MenteeCounts:
+    entered: int
+    aged: int
+    young: int
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionCounts:
+    """Sums over one organisation's assignments of one questionnaire; `buckets` maps a bucket
+    number (the index of the highest lower edge the score reaches) to its scored respondents."""
+
+    asked: int = 0
+    respondents: int = 0
+    scored: int = 0
+    satisfied: int = 0
+    sum_normalised: float = 0.0
+    buckets: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +106,13 @@ class WaveRow:
 
 
 @dataclass(frozen=True, slots=True)
-class PairCounts:
-    formed: int
-    active: int
-    dissolved: int
+class PairFacts:
+    formed: int = 0
+    active: int = 0
+    dissolved: int = 0
+    mentors: int = 0
+    mentors_aged: int = 0
+    teacher_pairs: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,94 +202,89 @@ async def organisations_in_scope(
     return [OrganisationRow(*row) for row in (await conn.execute(query)).all()]
 
 
-async def entered_mentees(
-    conn: AsyncConnection, org_ids: Sequence[int]
-) -> dict[int, dict[int, date | None]]:
-    """Per organisation: the mentees that entered the programme (DESIGN §1: named in an active
-    pair approved by an order, with an approved personalised plan), with their birth dates.
-    One query for all organisations, not one per organisation."""
-    query = (
-        select(pairs.c.organisation_id, pair_mentees.c.mentee_id, people.c.birth_date)
+def _entered() -> Select[tuple[int, int]]:
+    """(organisation, mentee) of the mentees that entered the programme (DESIGN §1): named in
+    an active pair approved by an order, with an approved personalised plan."""
+    return (
+        select(pairs.c.organisation_id, pair_mentees.c.mentee_id)
         .select_from(
-            pairs.join(pair_mentees, pair_mentees.c.pair_id == pairs.c.id)
-            .join(
+            pairs.join(pair_mentees, pair_mentees.c.pair_id == pairs.c.id).join(
                 plans,
                 and_(plans.c.pair_id == pairs.c.id, plans.c.mentee_id == pair_mentees.c.mentee_id),
             )
-            .join(people, people.c.id == pair_mentees.c.mentee_id)
         )
-        .where(
-            pairs.c.organisation_id.in_(list(org_ids)),
-            pairs.c.status == "active",
-            _approved(),
-            plans.c.status == "approved",
-        )
-        .distinct()
+        .where(pairs.c.status == "active", _approved(), plans.c.status == "approved")
     )
-    found: dict[int, dict[int, date | None]] = {org_id: {} for org_id in org_ids}
-    for org_id, mentee_id, born in (await conn.execute(query)).all():
-        found[int(org_id)][int(mentee_id)] = born
-    return found
 
 
-async def programme_mentors(
-    conn: AsyncConnection, org_ids: Sequence[int]
-) -> dict[int, dict[int, date | None]]:
-    """Per organisation: mentors of its active pairs approved by an order, with birth dates."""
-    query = (
-        select(pairs.c.organisation_id, pairs.c.mentor_id, people.c.birth_date)
-        .join(people, people.c.id == pairs.c.mentor_id)
-        .where(pairs.c.organisation_id.in_(list(org_ids)), pairs.c.status == "active", _approved())
-        .distinct()
-    )
-    found: dict[int, dict[int, date | None]] = {org_id: {} for org_id in org_ids}
-    for org_id, mentor_id, born in (await conn.execute(query)).all():
-        found[int(org_id)][int(mentor_id)] = born
-    return found
+def _in_scope(column: ColumnElement[int], org_ids: Sequence[int] | None) -> ColumnElement[bool]:
+    return true() if org_ids is None else column.in_(list(org_ids))
 
 
-async def young_specialists(
-    conn: AsyncConnection, person_ids: set[int], max_years: int
-) -> set[int]:
-    """Of these people, those whose latest submitted mentee intake says: a young teacher with
-    at most `max_years` full years of experience. Only young teachers' answers are read."""
-    if not person_ids:
-        return set()
-    latest = (
-        select(responses.c.person_id, func.max(responses.c.id).label("response_id"))
-        .where(
-            responses.c.survey_code == "intake_mentee",
-            responses.c.status == "submitted",
-        )
-        .group_by(responses.c.person_id)
-        .subquery()
-    )
+def _young_teachers(max_years: int) -> Select[tuple[int]]:
+    """People whose latest submitted mentee intake says: a young teacher with at most
+    `max_years` full years of experience. Starts from the indexed position answer, so only
+    young teachers' responses are read."""
+    later = responses.alias("later")
     position = answers.alias("position")
-    query = (
-        select(latest.c.person_id, answers.c.value)
+    years = answers.alias("years")
+    return (
+        select(responses.c.person_id)
         .select_from(
-            latest.join(
-                position,
+            position.join(responses, responses.c.id == position.c.response_id).join(
+                years,
                 and_(
-                    position.c.response_id == latest.c.response_id,
-                    position.c.question_code == "position",
-                ),
-            ).join(
-                answers,
-                and_(
-                    answers.c.response_id == latest.c.response_id,
-                    answers.c.question_code == "experience_years",
+                    years.c.response_id == responses.c.id,
+                    years.c.question_code == "experience_years",
                 ),
             )
         )
-        # The JSON text of the answer, portable across SQLite and PostgreSQL.
-        .where(cast(position.c.value, String) == '"young_teacher"')
+        .where(
+            position.c.question_code == "position",
+            # The JSON text of the answer, portable across SQLite and PostgreSQL; the same
+            # expression as the index ix_answers_question_value.
+            cast(position.c.value, String) == '"young_teacher"',
+            responses.c.survey_code == "intake_mentee",
+            responses.c.status == "submitted",
+            # Number answers are whole numbers (surveys/questions.py), stored as JSON text.
+            cast(years.c.value, String).in_([str(n) for n in range(max_years + 1)]),
+            ~exists().where(
+                later.c.person_id == responses.c.person_id,
+                later.c.survey_code == "intake_mentee",
+                later.c.status == "submitted",
+                later.c.id > responses.c.id,
+            ),
+        )
     )
-    found = set()
-    for pid, years in (await conn.execute(query)).all():
-        if int(pid) in person_ids and isinstance(years, int | float) and 0 <= years <= max_years:
-            found.add(int(pid))
-    return found
+
+
+async def mentee_counts(
+    conn: AsyncConnection,
+    org_ids: Sequence[int] | None,
+    *,
+    born_after: date,
+    born_until: date,
+    young_max_years: int,
+) -> dict[int, MenteeCounts]:
+    """Per organisation (None: all): mentees that entered the programme, those of them born
+    in (born_after, born_until], and those who are young specialists. One grouped query."""
+    entered = _entered().where(_in_scope(pairs.c.organisation_id, org_ids)).subquery()
+    mentee = entered.c.mentee_id
+    aged = and_(people.c.birth_date > born_after, people.c.birth_date <= born_until)
+    query = (
+        select(
+            entered.c.organisation_id,
+            func.count(distinct(mentee)),
+            func.count(distinct(case((aged, mentee)))),
+            func.count(distinct(case((mentee.in_(_young_teachers(young_max_years)), mentee)))),
+        )
+        .join(people, people.c.id == mentee)
+        .group_by(entered.c.organisation_id)
+    )
+    return {
+        int(org): MenteeCounts(int(total), int(in_band), int(young))
+        for org, total, in_band, young in (await conn.execute(query)).all()
+    }
 
 
 async def partners_with_active_mentor(
@@ -295,44 +318,70 @@ async def partners_with_active_mentor(
     return found
 
 
-async def teacher_pair_organisations(conn: AsyncConnection, org_ids: Sequence[int]) -> set[int]:
-    """Organisations with at least one active approved pair of a teacher form."""
-    query = (
-        select(pairs.c.organisation_id)
-        .where(
-            pairs.c.organisation_id.in_(list(org_ids)),
-            pairs.c.status == "active",
-            pairs.c.form.in_(TEACHER_FORMS),
-            _approved(),
-        )
-        .distinct()
+async def satisfaction_tallies(
+    conn: AsyncConnection,
+    org_ids: Sequence[int] | None,
+    survey_codes: Sequence[str],
+    start: date,
+    end: date,
+    *,
+    threshold: float,
+    bucket_edges: Sequence[float],
+) -> dict[str, dict[int, SatisfactionCounts]]:
+    """Per questionnaire and organisation, over the assignments of waves with their deadline in
+    [start, end]: asked, respondents (submitted), scored, at or above `threshold`, the sum of
+    the stored normalised scores and the count per score bucket. Grouped in SQL: a few rows
+    per organisation, never one per person."""
+    submitted = responses.c.status == "submitted"
+    score = responses.c.satisfaction_score
+    # The bucket number, as the highest lower edge the score reaches: plain comparisons, the
+    # same on every database (no floor(), which SQLite may lack), NULL for no score.
+    bucket = case(
+        *(
+            (and_(submitted, score >= edge), number)
+            for number, edge in reversed(list(enumerate(bucket_edges)))
+        ),
     )
-    return {int(org_id) for org_id in (await conn.execute(query)).scalars()}
-
-
-async def satisfaction_scores(
-    conn: AsyncConnection, org_ids: Sequence[int], survey_code: str, start: date, end: date
-) -> list[ScoreRow]:
-    """One row per assignment of `survey_code` in a wave of these organisations with its
-    deadline in [start, end]: submitted or not, and the response's stored score."""
     query = (
-        select(survey_waves.c.organisation_id, responses.c.status, responses.c.satisfaction_score)
+        select(
+            survey_waves.c.survey_code,
+            survey_waves.c.organisation_id,
+            bucket,
+            func.count(survey_assignments.c.id),
+            func.count(responses.c.id).filter(submitted),
+            func.count(score).filter(submitted),
+            func.count(score).filter(submitted, score >= threshold),
+            func.coalesce(func.sum(score).filter(submitted), 0.0),
+        )
         .select_from(
             survey_assignments.join(
                 survey_waves, survey_waves.c.id == survey_assignments.c.wave_id
             ).outerjoin(responses, responses.c.assignment_id == survey_assignments.c.id)
         )
         .where(
-            survey_waves.c.organisation_id.in_(list(org_ids)),
-            survey_waves.c.survey_code == survey_code,
+            _in_scope(survey_waves.c.organisation_id, org_ids),
+            survey_waves.c.survey_code.in_(list(survey_codes)),
             survey_waves.c.deadline.between(start, end),
             survey_assignments.c.status != "cancelled",
         )
+        .group_by(survey_waves.c.survey_code, survey_waves.c.organisation_id, bucket)
     )
-    return [
-        ScoreRow(int(org_id), status == "submitted", None if score is None else float(score))
-        for org_id, status, score in (await conn.execute(query)).all()
-    ]
+    found: dict[str, dict[int, SatisfactionCounts]] = {code: {} for code in survey_codes}
+    for code, org, bin_, asked, answered, scored, satisfied, total in (
+        await conn.execute(query)
+    ).all():
+        known = found[code].get(int(org), SatisfactionCounts())
+        found[code][int(org)] = SatisfactionCounts(
+            known.asked + int(asked),
+            known.respondents + int(answered),
+            known.scored + int(scored),
+            known.satisfied + int(satisfied),
+            known.sum_normalised + float(total),
+            {**known.buckets, int(bin_): int(scored)}
+            if bin_ is not None and scored
+            else known.buckets,
+        )
+    return found
 
 
 async def wave_rows(
@@ -364,23 +413,36 @@ async def wave_rows(
     ]
 
 
-async def pair_counts(
-    conn: AsyncConnection, org_ids: Sequence[int], start: datetime, end: datetime
-) -> dict[int, PairCounts]:
-    """Per organisation: pairs approved in [start, end), active now, dissolved in the period."""
-    in_period = and_(pairs.c.approved_at >= start, pairs.c.approved_at < end)
-    dissolved = and_(pairs.c.dissolved_at >= start, pairs.c.dissolved_at < end)
+async def pair_facts(
+    conn: AsyncConnection,
+    org_ids: Sequence[int] | None,
+    start: datetime,
+    end: datetime,
+    *,
+    born_after: date,
+    born_until: date,
+) -> dict[int, PairFacts]:
+    """Per organisation, over its pairs approved by an order: approved in [start, end), active
+    now, dissolved in the period; the distinct mentors of its active pairs and those born in
+    (born_after, born_until]; its active pairs of a teacher form. One grouped query."""
+    active = pairs.c.status == "active"
+    mentor = pairs.c.mentor_id
+    aged = and_(people.c.birth_date > born_after, people.c.birth_date <= born_until)
     query = (
         select(
             pairs.c.organisation_id,
-            func.count().filter(in_period),
-            func.count().filter(pairs.c.status == "active"),
-            func.count().filter(dissolved),
+            func.count().filter(pairs.c.approved_at >= start, pairs.c.approved_at < end),
+            func.count().filter(active),
+            func.count().filter(pairs.c.dissolved_at >= start, pairs.c.dissolved_at < end),
+            func.count(distinct(case((active, mentor)))),
+            func.count(distinct(case((and_(active, aged), mentor)))),
+            func.count().filter(active, pairs.c.form.in_(TEACHER_FORMS)),
         )
-        .where(pairs.c.organisation_id.in_(list(org_ids)), _approved())
+        .join(people, people.c.id == mentor)
+        .where(_approved(), _in_scope(pairs.c.organisation_id, org_ids))
         .group_by(pairs.c.organisation_id)
     )
-    found = {org_id: PairCounts(0, 0, 0) for org_id in org_ids}
-    for org_id, formed, active, gone in (await conn.execute(query)).all():
-        found[int(org_id)] = PairCounts(int(formed), int(active), int(gone))
-    return found
+    return {
+        int(row[0]): PairFacts(*(int(value) for value in row[1:]))
+        for row in (await conn.execute(query)).all()
+    }

@@ -8,7 +8,7 @@ percentage"): ``share`` counts respondents whose normalised mean reaches the thr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any, Literal
@@ -23,12 +23,17 @@ __all__ = [
     "Method",
     "RespondentScore",
     "SatisfactionSummary",
+    "ScoreTally",
+    "bucket_edges",
+    "bucket_of",
     "impact_items",
     "impact_values",
     "normalise",
     "satisfaction_questions",
     "score_response",
     "summarize",
+    "summary_of",
+    "tally",
 ]
 
 Method = Literal["share", "mean"]
@@ -109,19 +114,108 @@ def score_response(
     return RespondentScore(round(fmean(normalised), 9), fmean(raw), len(raw))
 
 
-def _distribution(scores: Sequence[float], width: float) -> tuple[Bucket, ...]:
+def bucket_edges(width: float) -> tuple[float, ...]:
+    """Lower edges of the distribution's buckets over 0–100."""
+    if width <= 0:
+        raise ValueError("bucket_width must be positive")
     edges: list[float] = []
     edge = 0.0
     while edge < 100.0:
         edges.append(edge)
         edge += width
-    counts = [0] * len(edges)
-    for score in scores:
-        index = min(int(score // width), len(edges) - 1)
-        counts[index] += 1
-    return tuple(
-        Bucket(low, min(low + width, 100.0), count)
-        for low, count in zip(edges, counts, strict=True)
+    return tuple(edges)
+
+
+def bucket_of(score: float, width: float, buckets: int) -> int:
+    """The bucket of a normalised score; the last bucket includes 100."""
+    return max(0, min(int(score // width), buckets - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTally:
+    """Sums from which a summary is computed: additive, so organisations' tallies add up to
+    the tally of their region, and SQL can produce them without returning a row per person.
+    ``satisfied`` counts scored respondents at or above the threshold the tally was made for."""
+
+    asked: int = 0
+    respondents: int = 0
+    scored: int = 0
+    satisfied: int = 0
+    sum_normalised: float = 0.0
+    sum_raw: float = 0.0
+    buckets: tuple[int, ...] = ()
+
+    def __add__(self, other: ScoreTally) -> ScoreTally:
+        size = max(len(self.buckets), len(other.buckets))
+        mine = self.buckets + (0,) * (size - len(self.buckets))
+        theirs = other.buckets + (0,) * (size - len(other.buckets))
+        return ScoreTally(
+            self.asked + other.asked,
+            self.respondents + other.respondents,
+            self.scored + other.scored,
+            self.satisfied + other.satisfied,
+            self.sum_normalised + other.sum_normalised,
+            self.sum_raw + other.sum_raw,
+            tuple(a + b for a, b in zip(mine, theirs, strict=True)),
+        )
+
+
+def tally(
+    scores: Iterable[RespondentScore | None],
+    asked: int,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    bucket_width: float = 10.0,
+) -> ScoreTally:
+    """The tally of one score per submitted response (None: no satisfaction item answered)."""
+    given = list(scores)
+    scored = [score for score in given if score is not None]
+    buckets = [0] * len(bucket_edges(bucket_width))
+    for score in scored:
+        buckets[bucket_of(score.normalised, bucket_width, len(buckets))] += 1
+    return ScoreTally(
+        asked=asked,
+        respondents=len(given),
+        scored=len(scored),
+        satisfied=sum(score.normalised >= threshold for score in scored),
+        sum_normalised=sum(score.normalised for score in scored),
+        sum_raw=sum(score.raw_mean for score in scored),
+        buckets=tuple(buckets),
+    )
+
+
+def summary_of(
+    counts: ScoreTally,
+    *,
+    method: Method = "share",
+    threshold: float = DEFAULT_THRESHOLD,
+    bucket_width: float = 10.0,
+) -> SatisfactionSummary:
+    """The satisfaction summary of a tally made for the same threshold and bucket width."""
+    if method not in ("share", "mean"):
+        raise ValueError(f"unknown satisfaction method {method!r}")
+    edges = bucket_edges(bucket_width)
+    buckets = counts.buckets + (0,) * (len(edges) - len(counts.buckets))
+    if not counts.scored:
+        pct = mean_normalised = mean_raw = None
+    else:
+        mean_normalised = counts.sum_normalised / counts.scored
+        mean_raw = counts.sum_raw / counts.scored
+        pct = counts.satisfied / counts.scored * 100.0 if method == "share" else mean_normalised
+    return SatisfactionSummary(
+        method=method,
+        threshold=threshold,
+        satisfaction_pct=pct,
+        mean_normalised=mean_normalised,
+        mean_raw=mean_raw,
+        scored=counts.scored,
+        respondents=counts.respondents,
+        asked=counts.asked,
+        response_rate_pct=(counts.respondents / counts.asked * 100.0 if counts.asked > 0 else None),
+        distribution=tuple(
+            Bucket(low, min(low + bucket_width, 100.0), count)
+            for low, count in zip(edges, buckets, strict=True)
+        ),
     )
 
 
@@ -134,38 +228,13 @@ def summarize(
     bucket_width: float = 10.0,
 ) -> SatisfactionSummary:
     """Aggregate one score per submitted response (None: no satisfaction item answered).
-
     ``asked`` is how many people were sent the survey; respondents beyond it (data entered
     by hand, a changed wave) still count, so the rate may exceed 100 rather than hide it.
     """
     if method not in ("share", "mean"):
         raise ValueError(f"unknown satisfaction method {method!r}")
-    if bucket_width <= 0:
-        raise ValueError("bucket_width must be positive")
-    given = list(scores)
-    scored = [score for score in given if score is not None]
-    normalised = [score.normalised for score in scored]
-    if not scored:
-        pct = mean_normalised = mean_raw = None
-    else:
-        mean_normalised = fmean(normalised)
-        mean_raw = fmean(score.raw_mean for score in scored)
-        if method == "share":
-            pct = sum(value >= threshold for value in normalised) / len(normalised) * 100.0
-        else:
-            pct = mean_normalised
-    return SatisfactionSummary(
-        method=method,
-        threshold=threshold,
-        satisfaction_pct=pct,
-        mean_normalised=mean_normalised,
-        mean_raw=mean_raw,
-        scored=len(scored),
-        respondents=len(given),
-        asked=asked,
-        response_rate_pct=len(given) / asked * 100.0 if asked > 0 else None,
-        distribution=_distribution(normalised, bucket_width),
-    )
+    counts = tally(scores, asked, threshold=threshold, bucket_width=bucket_width)
+    return summary_of(counts, method=method, threshold=threshold, bucket_width=bucket_width)
 
 
 # -- impact monitoring: the same items before the programme and at its end -----------------

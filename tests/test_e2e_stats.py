@@ -115,7 +115,11 @@ async def _register(user: SandboxUser, code: str, name: str) -> None:
 async def _stats(user: SandboxUser) -> tuple[ChatMessage, ChatMessage]:
     await user.send("/stats")
     summary = await user.wait_for_message(lambda m: KPI in (m.text or ""), timeout=15)
-    chart = await user.wait_for_message(lambda m: m.kind == "photo", timeout=30)
+    # A coordinator gets the KPI chart, then satisfaction by organisation; the buttons sit
+    # under the last photo.
+    chart = await user.wait_for_message(
+        lambda m: m.kind == "photo" and bool(m.keyboard), timeout=30
+    )
     return summary, chart
 
 
@@ -179,6 +183,8 @@ async def test_stats_for_coordinator_curator_and_mentee(
             summary, chart = await _stats(olga)
             assert "г. Тула" in (summary.text or "")
             assert chart.file is not None and (chart.file.data or b"").startswith(b"\x89PNG")
+            photos = [m for m in await olga.chat(files=False) if m.kind == "photo"]
+            assert len(photos) == 2  # the KPI chart and satisfaction by organisation
             rows = _kpi_rows(await _xlsx(olga, chart))
             # Two mentors of 15–19 over 10 + 30 pupils: Алексин's 1000 stay out.
             assert rows["Итого"][3:5] == (2, 40)
@@ -197,6 +203,7 @@ async def test_stats_for_coordinator_curator_and_mentee(
             await _register(elena, curator_code, "Кураторова Елена")
             summary, chart = await _stats(elena)
             assert "Тульская школа № 2" in (summary.text or "")
+            assert len([m for m in await elena.chat(files=False) if m.kind == "photo"]) == 1
             rows = _kpi_rows(await _xlsx(elena, chart))
             assert rows["Итого"][3:5] == (1, 30)
             pressed = await elena.forged_press(

@@ -259,3 +259,16 @@ def test_periods() -> None:
         2025,
     )
     assert parse_period("2026-H3") is None and parse_period("soon") is None
+
+
+async def test_a_submitted_response_without_a_score_counts_as_a_respondent_only(
+    db: Database,
+) -> None:
+    school, _ = await programme(db)
+    async with db.begin() as conn:
+        await _wave(conn, school, "satisfaction_mentor", [None, 100.0])
+    mentor = (await report(db, frozenset({school}))).total.mentor_satisfaction
+    assert (mentor.respondents, mentor.asked) == (3, 4)  # 90, none, 100 of four asked
+    assert mentor.satisfaction_pct == 100.0  # of the two scored
+    assert sum(count for _, _, count in mentor.distribution) == 2
+    assert mentor.distribution[-1][2] == 2  # 90 and 100 share the last bucket

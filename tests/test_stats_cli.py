@@ -30,4 +30,4 @@ def test_headcount_and_target_shape_the_stats(runner: CliRunner, tmp_path: Path)
 
     out = tmp_path / "report.xlsx"
     _ok(runner, "report", "--scope", f"org:{org}", "--period", "2026-Q3", "--out", str(out))
-    assert "KPI" in load_workbook(out).sheetnames
+    assert {"KPI", "Пары", "По формам", "Динамика"} <= set(load_workbook(out).sheetnames)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli import core, demo, orgs, pairs, roadmap, stats, surveys  # noqa: F401  (registers the subcommands)
+from bot.cli import core, demo, orgs, pairs, practices, roadmap, stats, surveys  # noqa: F401  (registers the subcommands)
 from bot.cli.base import cli
 
 __all__ = ["main"]

@@ -99,7 +99,7 @@ def _parse_scope(text: str) -> tuple[frozenset[int] | None, str | None, str | No
     fail(f"--scope: expected org:ID, municipality:NAME or region:NAME, got {text!r}")
 
 
-def _build(scope: str, period: Period) -> StatsReport:
+def _build(scope: str, period: Period, *, details: bool = False) -> StatsReport:
     settings = settings_or_exit()
     ids, municipality, region = _parse_scope(scope)
 
@@ -112,13 +112,17 @@ def _build(scope: str, period: Period) -> StatsReport:
             now=datetime.now(UTC),
             municipality=municipality,
             region=region,
+            details=details,
         )
 
     return run_async(with_database(settings, _run))
 
 
 def _period_or_fail(text: str) -> Period:
-    period = parse_period(text)
+    try:
+        period = parse_period(text)
+    except ValueError:  # a year past the calendar's end
+        period = None
     if period is None:
         fail(f"expected a period like 2026, 2026-Q3 or 2026-H1, got {text!r}")
     return period
@@ -147,6 +151,6 @@ def stats_command(scope: str, year: str | None, fmt: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def report_command(scope: str, period_text: str, out: Path) -> None:
     """The analytical report (аналитическая справка) as XLSX."""
-    report = _build(scope, _period_or_fail(period_text))
+    report = _build(scope, _period_or_fail(period_text), details=True)
     out.write_bytes(analytical_report(report, load_translator().bind("ru")))
     click.echo(f"{out}: {len(report.by_organisation) or 1} organisations, {report.period_label}")

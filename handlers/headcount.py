@@ -1,0 +1,262 @@
+"""/headcount: the curator enters his organisation's headcounts (численность) for the current
+school year, one figure at a time, keeping the stored ones he does not change.
+
+The organisation lives in the FSM data and every step re-checks that the person still
+curates it; the ids in callback data are only what the button claims. The rules are the
+service's (`mentoring.headcounts.set_headcounts`): what it rejects is re-asked.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import HeadcountCallback
+from bot.i18n import Texts
+from bot.render import safe
+from mentoring.curation import can_curate, curated_organisations
+from mentoring.headcounts import COUNT_FIELDS, HeadcountError, headcounts_of, set_headcounts
+from mentoring.organisations import get_organisation
+from mentoring.stats import school_year_of
+from storage.db import Database
+from storage.people import Person
+
+MAX_DIGITS = 7
+_NUMBER = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+
+
+class HeadcountForm(StatesGroup):
+    value = State()
+    confirm = State()
+
+
+def _shown(value: int | None, t: Texts) -> str:
+    return str(value) if value is not None else t("headcount.not_set")
+
+
+def _figures(values: dict[str, Any], t: Texts) -> str:
+    return "\n".join(
+        t("headcount.line", label=t(f"headcount.fields.{name}"), value=_shown(values.get(name), t))
+        for name in COUNT_FIELDS
+    )
+
+
+def _year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _parse_count(text: str | None) -> int | None:
+    digits = (text or "").replace(" ", "").replace("\u00a0", "")
+    return int(digits) if _NUMBER.fullmatch(digits) else None
+
+
+async def _form_org(state: FSMContext, person: Person | None) -> int | None:
+    """The organisation of the form in progress, if the person (still) curates it."""
+    org_id = (await state.get_data()).get("org")
+    return org_id if isinstance(org_id, int) and can_curate(person, org_id) else None
+
+
+async def _start(message: Message, state: FSMContext, org_id: int, db: Database, t: Texts) -> None:
+    year = school_year_of(datetime.now(UTC).date())
+    stored = next((h for h in await headcounts_of(db, org_id) if h.year == year), None)
+    current = {name: getattr(stored, name) if stored else None for name in COUNT_FIELDS}
+    organisation = await get_organisation(db, org_id)
+    await state.set_state(HeadcountForm.value)
+    await state.set_data({"org": org_id, "year": year, "step": 0, "current": current, "new": {}})
+    name = safe(organisation.name if organisation else "")
+    await message.answer(
+        t("headcount.header", organisation=name, year=_year_label(year))
+        + "\n"
+        + _figures(current, t)
+    )
+    await _ask(message, state, t)
+
+
+async def _ask(message: Message, state: FSMContext, t: Texts) -> None:
+    data = await state.get_data()
+    step = int(data["step"])
+    name = COUNT_FIELDS[step]
+    value = data["current"].get(name)
+    text = t(
+        "headcount.ask",
+        n=step + 1,
+        total=len(COUNT_FIELDS),
+        label=t(f"headcount.fields.{name}"),
+        current=_shown(value, t),
+    )
+    markup: InlineKeyboardMarkup | None = None
+    if value is not None:
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=t("headcount.keep_button", value=value),
+            callback_data=HeadcountCallback(action="keep", org=int(data["org"])),
+        )
+        markup = builder.as_markup()
+    await message.answer(text, reply_markup=markup)
+
+
+async def _advance(message: Message, state: FSMContext, t: Texts) -> None:
+    data = await state.get_data()
+    step = len(COUNT_FIELDS) if data.get("redo") else int(data["step"]) + 1
+    if step < len(COUNT_FIELDS):
+        await state.update_data(step=step)
+        await _ask(message, state, t)
+        return
+    await state.set_state(HeadcountForm.confirm)
+    await state.update_data(redo=False)
+    shown = {**data["current"], **{k: v for k, v in data["new"].items() if v is not None}}
+    builder = InlineKeyboardBuilder()
+    org = int(data["org"])
+    builder.button(
+        text=t("headcount.save_button"), callback_data=HeadcountCallback(action="save", org=org)
+    )
+    builder.button(
+        text=t("headcount.cancel_button"), callback_data=HeadcountCallback(action="cancel", org=org)
+    )
+    await message.answer(
+        t("headcount.summary", year=_year_label(int(data["year"]))) + "\n" + _figures(shown, t),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def cmd_headcount(
+    message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
+) -> None:
+    organisations = await curated_organisations(db, person)
+    if not organisations:
+        await message.answer(t("headcount.not_curator"))
+        return
+    if len(organisations) == 1:
+        await _start(message, state, organisations[0].id, db, t)
+        return
+    builder = InlineKeyboardBuilder()
+    for org in organisations[:50]:
+        builder.button(
+            text=org.name[:60], callback_data=HeadcountCallback(action="org", org=org.id)
+        )
+    builder.adjust(1)
+    await message.answer(t("headcount.choose_org"), reply_markup=builder.as_markup())
+
+
+async def on_org_chosen(
+    query: CallbackQuery,
+    callback_data: HeadcountCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
+        await query.answer(t("headcount.forbidden"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _start(query.message, state, callback_data.org, db, t)
+
+
+async def on_value(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
+    if await _form_org(state, person) is None:
+        await state.clear()
+        await message.answer(t("headcount.not_curator"))
+        return
+    value = _parse_count(message.text)
+    if value is None:
+        await message.answer(t("headcount.bad_number", digits=MAX_DIGITS))
+        await _ask(message, state, t)
+        return
+    data = await state.get_data()
+    name = COUNT_FIELDS[int(data["step"])]
+    await state.update_data(new={**data["new"], name: value})
+    await _advance(message, state, t)
+
+
+async def on_not_a_number(message: Message, state: FSMContext, t: Texts) -> None:
+    await message.answer(t("headcount.bad_number", digits=MAX_DIGITS))
+    await _ask(message, state, t)
+
+
+async def on_text_instead_of_button(message: Message, t: Texts) -> None:
+    await message.answer(t("hint.use_buttons"))
+
+
+async def on_step_button(
+    query: CallbackQuery,
+    callback_data: HeadcountCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    org_id = await _form_org(state, person)
+    if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
+        await query.answer(t("headcount.forbidden"), show_alert=True)
+        return
+    data = await state.get_data()
+    form_state = await state.get_state()
+    if callback_data.action == "keep" and form_state == HeadcountForm.value.state:
+        name = COUNT_FIELDS[int(data["step"])]
+        if data["current"].get(name) is None:
+            await query.answer(t("hint.stale_button"))
+            return
+        await query.answer()
+        await state.update_data(new={**data["new"], name: None})
+        await _advance(query.message, state, t)
+    elif callback_data.action == "save" and form_state == HeadcountForm.confirm.state:
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _save(query.message, state, org_id, db, t)
+    elif callback_data.action == "cancel":
+        await query.answer()
+        await state.clear()
+        await query.message.answer(t("headcount.cancelled"))
+    else:
+        await query.answer(t("hint.stale_button"))
+
+
+async def _save(message: Message, state: FSMContext, org_id: int, db: Database, t: Texts) -> None:
+    data = await state.get_data()
+    year = int(data["year"])
+    try:
+        saved = await set_headcounts(db, org_id, year, now=datetime.now(UTC), **data["new"])
+    except HeadcountError as exc:
+        if exc.field not in COUNT_FIELDS:
+            await state.clear()
+            await message.answer(t("headcount.error.other"))
+            return
+        # Back to the figure the rule is about; the others stay as answered.
+        new = {k: v for k, v in data["new"].items() if k != exc.field}
+        await state.set_state(HeadcountForm.value)
+        await state.update_data(step=COUNT_FIELDS.index(exc.field), new=new)
+        await message.answer(t(f"headcount.error.{exc.reason}"))
+        await _ask_again(message, state, t)
+        return
+    await state.clear()
+    values = {name: getattr(saved, name) for name in COUNT_FIELDS}
+    await message.answer(t("headcount.saved", year=_year_label(year)) + "\n" + _figures(values, t))
+
+
+async def _ask_again(message: Message, state: FSMContext, t: Texts) -> None:
+    """Re-ask one figure, then jump back to the summary rather than through the rest."""
+    await state.update_data(redo=True)
+    await _ask(message, state, t)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message(Command("headcount"))(cmd_headcount)
+    router.callback_query(HeadcountCallback.filter(F.action == "org"))(on_org_chosen)
+    router.callback_query(HeadcountCallback.filter())(on_step_button)
+    router.message(HeadcountForm.value, F.text, ~F.text.startswith("/"))(on_value)
+    router.message(HeadcountForm.value, ~F.text)(on_not_a_number)
+    router.message(HeadcountForm.confirm, F.text, ~F.text.startswith("/"))(
+        on_text_instead_of_button
+    )
+    return router

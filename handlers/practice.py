@@ -1,0 +1,245 @@
+"""/practice: the curator reports a best mentoring practice (title → form → link → confirm);
+/practices: this quarter's practices of his organisations.
+
+The organisation lives in the FSM data and every step re-checks that the person still
+curates it; `mentoring.practices.add_practice` checks the rights and the rules once more.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import PracticeCallback
+from bot.i18n import Texts
+from bot.render import safe
+from mentoring import practices
+from mentoring.compatibility import FORMS
+from mentoring.curation import can_curate, curated_organisations
+from storage.db import Database
+from storage.people import Person
+
+
+class PracticeForm(StatesGroup):
+    title = State()
+    form = State()
+    link = State()
+    confirm = State()
+
+
+async def _form_org(state: FSMContext, person: Person | None) -> int | None:
+    org_id = (await state.get_data()).get("org")
+    return org_id if isinstance(org_id, int) and can_curate(person, org_id) else None
+
+
+async def _start(message: Message, state: FSMContext, org_id: int, t: Texts) -> None:
+    await state.set_state(PracticeForm.title)
+    await state.set_data({"org": org_id})
+    quarter = practices.quarter_of(datetime.now(UTC).date())
+    await message.answer(t("practices.ask_title", quarter=quarter))
+
+
+async def cmd_practice(
+    message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
+) -> None:
+    organisations = await curated_organisations(db, person)
+    if not organisations:
+        await message.answer(t("practices.not_curator"))
+        return
+    if len(organisations) == 1:
+        await _start(message, state, organisations[0].id, t)
+        return
+    builder = InlineKeyboardBuilder()
+    for org in organisations[:50]:
+        builder.button(text=org.name[:60], callback_data=PracticeCallback(action="org", org=org.id))
+    builder.adjust(1)
+    await message.answer(t("practices.choose_org"), reply_markup=builder.as_markup())
+
+
+async def on_org_chosen(
+    query: CallbackQuery,
+    callback_data: PracticeCallback,
+    state: FSMContext,
+    person: Person | None,
+    t: Texts,
+) -> None:
+    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
+        await query.answer(t("practices.forbidden"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.edit_reply_markup(reply_markup=None)
+    await _start(query.message, state, callback_data.org, t)
+
+
+async def on_title(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
+    org_id = await _form_org(state, person)
+    if org_id is None:
+        await state.clear()
+        await message.answer(t("practices.not_curator"))
+        return
+    title = practices.clean_title(message.text)
+    if title is None:
+        await message.answer(t("practices.bad_title"))
+        return
+    await state.update_data(title=title)
+    await state.set_state(PracticeForm.form)
+    builder = InlineKeyboardBuilder()
+    for form in FORMS:
+        builder.button(
+            text=t(f"practices.forms.{form}"),
+            callback_data=PracticeCallback(action="form", org=org_id, form=form),
+        )
+    builder.adjust(1)
+    await message.answer(t("practices.ask_form"), reply_markup=builder.as_markup())
+
+
+async def on_link(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
+    org_id = await _form_org(state, person)
+    if org_id is None:
+        await state.clear()
+        await message.answer(t("practices.not_curator"))
+        return
+    link = practices.clean_link(message.text)
+    if link is None:
+        await message.answer(t("practices.bad_link", n=practices.LINK_MAX))
+        return
+    data = await state.get_data()
+    await state.update_data(link=link)
+    await state.set_state(PracticeForm.confirm)
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("practices.save_button"), callback_data=PracticeCallback(action="save", org=org_id)
+    )
+    builder.button(
+        text=t("practices.cancel_button"),
+        callback_data=PracticeCallback(action="cancel", org=org_id),
+    )
+    await message.answer(
+        t(
+            "practices.summary",
+            title=safe(str(data["title"])),
+            form=t(f"practices.forms.{data['form']}"),
+            link=safe(link),
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def on_step_button(
+    query: CallbackQuery,
+    callback_data: PracticeCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    org_id = await _form_org(state, person)
+    if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
+        await query.answer(t("practices.forbidden"), show_alert=True)
+        return
+    current = await state.get_state()
+    if callback_data.action == "form" and current == PracticeForm.form.state:
+        if not practices.valid_form(callback_data.form):
+            await query.answer(t("hint.stale_button"))
+            return
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await state.update_data(form=callback_data.form)
+        await state.set_state(PracticeForm.link)
+        await query.message.answer(t("practices.ask_link"))
+    elif callback_data.action == "save" and current == PracticeForm.confirm.state:
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _save(query.message, state, person, org_id, db, t)
+    elif callback_data.action == "cancel":
+        await query.answer()
+        await state.clear()
+        await query.message.answer(t("practices.cancelled"))
+    else:
+        await query.answer(t("hint.stale_button"))
+
+
+async def _save(
+    message: Message,
+    state: FSMContext,
+    person: Person | None,
+    org_id: int,
+    db: Database,
+    t: Texts,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    outcome = await practices.add_practice(
+        db,
+        person,
+        org_id,
+        title=str(data.get("title", "")),
+        form=str(data.get("form", "")),
+        link=str(data.get("link", "")),
+        now=datetime.now(UTC),
+    )
+    if isinstance(outcome, str):
+        await message.answer(t(f"practices.problem.{outcome}"))
+        return
+    await message.answer(
+        t(
+            "practices.saved",
+            quarter=outcome.practice.quarter,
+            deadline=outcome.deadline.strftime("%d.%m.%Y"),
+        )
+    )
+
+
+async def cmd_practices(message: Message, person: Person | None, db: Database, t: Texts) -> None:
+    organisations = await curated_organisations(db, person)
+    if not organisations:
+        await message.answer(t("practices.not_curator"))
+        return
+    quarter = practices.quarter_of(datetime.now(UTC).date())
+    found = await practices.practices_of(db, [org.id for org in organisations], quarter)
+    deadline = await practices.report_deadline(db, organisations[0].id, quarter)
+    lines = [t("practices.list_header", quarter=quarter, deadline=deadline.strftime("%d.%m.%Y"))]
+    names = {org.id: org.name for org in organisations}
+    for practice in found:
+        lines.append(
+            t(
+                "practices.list_line",
+                organisation=safe(names.get(practice.organisation_id, "")),
+                title=safe(practice.title),
+                form=t(f"practices.forms.{practice.form}"),
+                link=safe(practice.link),
+            )
+        )
+    if not found:
+        lines.append(t("practices.list_empty"))
+    await message.answer("\n".join(lines))
+
+
+async def on_text_instead_of_button(message: Message, t: Texts) -> None:
+    await message.answer(t("hint.use_buttons"))
+
+
+async def on_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("practices.text_expected"))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    text = (F.text, ~F.text.startswith("/"))
+    router.message(Command("practice"))(cmd_practice)
+    router.message(Command("practices"))(cmd_practices)
+    router.callback_query(PracticeCallback.filter(F.action == "org"))(on_org_chosen)
+    router.callback_query(PracticeCallback.filter())(on_step_button)
+    router.message(PracticeForm.title, *text)(on_title)
+    router.message(PracticeForm.link, *text)(on_link)
+    router.message(PracticeForm.form, *text)(on_text_instead_of_button)
+    router.message(PracticeForm.confirm, *text)(on_text_instead_of_button)
+    router.message(PracticeForm.title, ~F.text)(on_not_text)
+    router.message(PracticeForm.link, ~F.text)(on_not_text)
+    return router
