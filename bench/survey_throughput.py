@@ -8,7 +8,10 @@ the tests (no network), on a SQLite file. The survey run is the production dispa
 questionnaire: every button press is parsed, validated by the engine, stored as an answer
 and a new state in one transaction, and the next question is sent. The baseline is a bare
 aiogram dispatcher whose one handler answers every press with a message. Prints both
-rates and the ratio; no timing is asserted anywhere.
+rates and the ratio; then, for reference, a bare handler making the survey's three Bot API
+calls per answer (answer the press, remove the old keyboard, send the next question with
+a 1–10 keyboard) and nothing else, which is the ceiling of the ratio on this stack. No
+timing is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -25,7 +28,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiogram import Bot, Dispatcher, F
-from aiogram.types import CallbackQuery, Chat, Message, MessageEntity, Update, User
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.factory import build_dispatcher
 from bot.i18n import load_translator
@@ -182,6 +194,48 @@ async def bench_echo(presses: int, people: int) -> tuple[int, float]:
     return sum(done), time.perf_counter() - started
 
 
+def _scale_keyboard() -> InlineKeyboardMarkup:
+    """A keyboard shaped like a survey question's: a 1–10 scale and Back."""
+    builder = InlineKeyboardBuilder()
+    for n in range(1, 11):
+        builder.button(text=str(n), callback_data=f"sv|1|1|pick:{n}")
+    builder.button(text="← Назад", callback_data="sv|1|1|back")
+    builder.adjust(5, 5, 1)
+    return builder.as_markup()
+
+
+async def bench_replies_only(presses: int, people: int) -> tuple[int, float]:
+    """The survey's three Bot API calls per answer with nothing else: the ceiling any survey
+    handler on this stack can reach, shown to explain the ratio (no storage, no engine)."""
+    dp = Dispatcher()
+    keyboard = _scale_keyboard()
+    text = "Вопрос 3 из 12. Насколько полезными были встречи с наставником?"
+    shown: dict[int, Message] = {}  # the question on screen, per chat
+
+    @dp.callback_query(F.data)
+    async def reply(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        assert isinstance(query.message, Message)
+        await query.message.edit_reply_markup(reply_markup=None)
+        chat_id = query.message.chat.id
+        shown[chat_id] = await bot.send_message(chat_id, text, reply_markup=keyboard)
+
+    bot = Bot("42:REPLY", session=RecordingSession())
+    users = [User(id=700_000 + n, is_bot=False, first_name="R") for n in range(people)]
+    per_user = max(1, presses // people)
+    for user in users:
+        shown[user.id] = await bot.send_message(user.id, text, reply_markup=keyboard)
+
+    async def run(user: User) -> int:
+        for _ in range(per_user):
+            await dp.feed_update(bot, _press(user, shown[user.id], "sv|1|1|pick:5"))
+        return per_user
+
+    started = time.perf_counter()
+    done = await asyncio.gather(*(run(u) for u in users))
+    return sum(done), time.perf_counter() - started
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=60)
@@ -194,6 +248,12 @@ async def main() -> None:
     )
     print(f"bare aiogram echo: {echoes} presses in {echo_s:.2f} s = {echo_rate:.0f} updates/s")
     print(f"ratio survey/echo: {survey_rate / echo_rate:.2f} (goal >= 0.50)")
+    replies, replies_s = await bench_replies_only(answers, args.people)
+    replies_rate = replies / replies_s
+    print(
+        f"reference, the same three replies and nothing else: {replies_rate:.0f} updates/s, "
+        f"ratio {replies_rate / echo_rate:.2f} of echo (the ceiling of any survey handler here)"
+    )
 
 
 if __name__ == "__main__":

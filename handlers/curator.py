@@ -25,6 +25,7 @@ from bot.callbacks import (
 from bot.i18n import Texts, Translator
 from bot.parsing import parse_day
 from bot.render import safe
+from handlers.curator_forms import organisation_picker
 from mentoring import waves
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
@@ -58,11 +59,8 @@ async def _pick_org(
         return None
     if len(organisations) == 1:
         return organisations[0].id
-    builder = InlineKeyboardBuilder()
-    for org in organisations[:50]:
-        builder.button(text=org.name[:60], callback_data=CuratorOrgCallback(flow=flow, org=org.id))
-    builder.adjust(1)
-    await message.answer(t("curator.choose_org"), reply_markup=builder.as_markup())
+    picker = organisation_picker(organisations, lambda org: CuratorOrgCallback(flow=flow, org=org))
+    await message.answer(t("curator.choose_org"), reply_markup=picker)
     return None
 
 

@@ -22,6 +22,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import HeadcountCallback
 from bot.i18n import Texts
 from bot.render import safe
+from handlers.curator_forms import form_organisation, organisation_picker
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.headcounts import COUNT_FIELDS, HeadcountError, headcounts_of, set_headcounts
 from mentoring.organisations import get_organisation
@@ -56,12 +57,6 @@ def _year_label(year: int) -> str:
 def _parse_count(text: str | None) -> int | None:
     digits = (text or "").replace(" ", "").replace("\u00a0", "")
     return int(digits) if _NUMBER.fullmatch(digits) else None
-
-
-async def _form_org(state: FSMContext, person: Person | None) -> int | None:
-    """The organisation of the form in progress, if the person (still) curates it."""
-    org_id = (await state.get_data()).get("org")
-    return org_id if isinstance(org_id, int) and can_curate(person, org_id) else None
 
 
 async def _start(message: Message, state: FSMContext, org_id: int, db: Database, t: Texts) -> None:
@@ -137,13 +132,10 @@ async def cmd_headcount(
     if len(organisations) == 1:
         await _start(message, state, organisations[0].id, db, t)
         return
-    builder = InlineKeyboardBuilder()
-    for org in organisations[:50]:
-        builder.button(
-            text=org.name[:60], callback_data=HeadcountCallback(action="org", org=org.id)
-        )
-    builder.adjust(1)
-    await message.answer(t("headcount.choose_org"), reply_markup=builder.as_markup())
+    picker = organisation_picker(
+        organisations, lambda org: HeadcountCallback(action="org", org=org)
+    )
+    await message.answer(t("headcount.choose_org"), reply_markup=picker)
 
 
 async def on_org_chosen(
@@ -163,7 +155,7 @@ async def on_org_chosen(
 
 
 async def on_value(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    if await _form_org(state, person) is None:
+    if await form_organisation(state, person) is None:
         await state.clear()
         await message.answer(t("headcount.not_curator"))
         return
@@ -195,7 +187,7 @@ async def on_step_button(
     db: Database,
     t: Texts,
 ) -> None:
-    org_id = await _form_org(state, person)
+    org_id = await form_organisation(state, person)
     if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
         await query.answer(t("headcount.forbidden"), show_alert=True)
         return

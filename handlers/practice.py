@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PracticeCallback
 from bot.i18n import Texts
 from bot.render import safe
+from handlers.curator_forms import form_organisation, organisation_picker
 from mentoring import practices
 from mentoring.compatibility import FORMS
 from mentoring.curation import can_curate, curated_organisations
@@ -31,11 +32,6 @@ class PracticeForm(StatesGroup):
     form = State()
     link = State()
     confirm = State()
-
-
-async def _form_org(state: FSMContext, person: Person | None) -> int | None:
-    org_id = (await state.get_data()).get("org")
-    return org_id if isinstance(org_id, int) and can_curate(person, org_id) else None
 
 
 async def _start(message: Message, state: FSMContext, org_id: int, t: Texts) -> None:
@@ -55,11 +51,8 @@ async def cmd_practice(
     if len(organisations) == 1:
         await _start(message, state, organisations[0].id, t)
         return
-    builder = InlineKeyboardBuilder()
-    for org in organisations[:50]:
-        builder.button(text=org.name[:60], callback_data=PracticeCallback(action="org", org=org.id))
-    builder.adjust(1)
-    await message.answer(t("practices.choose_org"), reply_markup=builder.as_markup())
+    picker = organisation_picker(organisations, lambda org: PracticeCallback(action="org", org=org))
+    await message.answer(t("practices.choose_org"), reply_markup=picker)
 
 
 async def on_org_chosen(
@@ -78,7 +71,7 @@ async def on_org_chosen(
 
 
 async def on_title(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    org_id = await _form_org(state, person)
+    org_id = await form_organisation(state, person)
     if org_id is None:
         await state.clear()
         await message.answer(t("practices.not_curator"))
@@ -100,7 +93,7 @@ async def on_title(message: Message, state: FSMContext, person: Person | None, t
 
 
 async def on_link(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    org_id = await _form_org(state, person)
+    org_id = await form_organisation(state, person)
     if org_id is None:
         await state.clear()
         await message.answer(t("practices.not_curator"))
@@ -139,7 +132,7 @@ async def on_step_button(
     db: Database,
     t: Texts,
 ) -> None:
-    org_id = await _form_org(state, person)
+    org_id = await form_organisation(state, person)
     if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
         await query.answer(t("practices.forbidden"), show_alert=True)
         return

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from storage.db import Database
+from storage.migrate import MIGRATIONS_DIR, upgrade
 from storage.schema import metadata
 
 
@@ -39,3 +44,20 @@ async def test_the_expression_index_exists_as_declared(db: Database) -> None:
         ).all()
     assert "CAST(value AS VARCHAR)" in found
     assert any("ix_answers_question_value" in str(row[-1]) for row in plan)
+
+
+async def test_a_database_of_the_previous_release_upgrades(tmp_path: Path) -> None:
+    """A deployment migrated to the two heads of the previous release (roadmap 0013, scopes
+    0014) reaches the single head through the merge migration."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(db, "0013")
+        await upgrade(db, "0014")
+        await upgrade(db)
+        async with db.connect() as conn:
+            versions = (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).all()
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        assert versions == [(ScriptDirectory.from_config(config).get_current_head(),)]
+    finally:
+        await db.close()
