@@ -5,6 +5,8 @@ chunks, table by table in dependency order, for `storage.demo.insert_rows`. Orga
 of several kinds in two municipalities; per organisation a curator, mentors and mentees
 with intake answers, approved pairs with orders and plans, held meetings with feedback, and
 the satisfaction waves with a plausible spread of scores (each organisation has its mood).
+The impact items (мониторинг влияния) get a baseline in the intake and a final value in the
+satisfaction response, mostly a little higher: the programme helps most, not everyone.
 """
 
 from __future__ import annotations
@@ -13,11 +15,17 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from mentoring import demo_people as names
+from mentoring.stats_activity import impact_questions
 from storage import demo as demo_store
 from storage.db import Database
+from surveys.branching import age_on, condition_holds
+from surveys.definitions import load_definitions
+from surveys.schema import Question
+from surveys.state import Context
 
 __all__ = ["DemoSize", "RealPeopleError", "generate", "write_demo"]
 
@@ -41,6 +49,56 @@ class DemoSize:
     seed: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Scale:
+    code: str
+    low: int
+    high: int
+    question: Question
+
+    def point(self, fraction: float) -> int:
+        """The scale point at `fraction` of the way from min to max, clamped."""
+        return min(self.high, max(self.low, round(self.low + fraction * (self.high - self.low))))
+
+    def fraction(self, point: int) -> float:
+        return (point - self.low) / (self.high - self.low)
+
+
+@dataclass(frozen=True, slots=True)
+class _Impact:
+    """An impact item: its baseline question in the intake, its final one in satisfaction."""
+
+    item: str
+    baseline: _Scale
+    final: _Scale
+
+
+def _scale(question: Question) -> _Scale:
+    assert question.min is not None and question.max is not None  # a scale has both
+    return _Scale(question.code, int(question.min), int(question.max), question)
+
+
+@cache
+def _impact_items() -> dict[str, tuple[_Impact, ...]]:
+    """Per role, the impact items asked at both stages, from the definitions, read once."""
+    registry = load_definitions()
+    found: dict[str, tuple[_Impact, ...]] = {}
+    for role, (baseline, final) in impact_questions().items():
+        intake, closing = registry.get(f"intake_{role}"), registry.get(f"satisfaction_{role}")
+        final_code = {item: code for code, item in final.items()}
+        found[role] = tuple(
+            _Impact(item, _scale(intake.question(code)), _scale(closing.question(final_code[item])))
+            for code, item in baseline.items()
+            if item in final_code
+        )
+    return found
+
+
+def _shown(scale: _Scale, answers: dict[str, Any], ctx: Context) -> bool:
+    condition = scale.question.show_if
+    return condition is None or condition_holds(condition, answers, ctx)
+
+
 @dataclass(slots=True)
 class _State:
     rng: random.Random
@@ -48,6 +106,12 @@ class _State:
     ids: dict[str, int]
     rows: Rows = field(default_factory=dict)
     partner_mentors: dict[str, list[int]] = field(default_factory=dict)
+    # The impact items a person is asked, per (role, position, age): the demo's conditions
+    # depend on nothing else, and evaluating them per person would slow the bench build.
+    impact_asked: dict[tuple[str, str, int], tuple[_Impact, ...]] = field(default_factory=dict)
+    # Per person: the items of his intake and his answers (small ints: partner mentors stay
+    # here to the end, tens of thousands of them in the bench build).
+    baselines: dict[int, tuple[tuple[_Impact, ...], tuple[int, ...]]] = field(default_factory=dict)
 
     def take(self, table: str) -> int:
         self.ids[table] += 1
@@ -87,6 +151,41 @@ def _response(state: _State, pid: int, code: str, values: dict[str, Any], **extr
                   value=value, free_text=False, answered_at=at)  # fmt: skip
 
 
+def _asked(state: _State, role: str, position: str, age: int) -> tuple[_Impact, ...]:
+    key = (role, position, age)
+    if key not in state.impact_asked:
+        ctx = Context(role=role, position=position, age=age, today=state.now.date())
+        intake = {"position": position}
+        state.impact_asked[key] = tuple(
+            i
+            for i in _impact_items()[role]
+            if _shown(i.baseline, intake, ctx) and _shown(i.final, {}, ctx)
+        )
+    return state.impact_asked[key]
+
+
+def _baseline(state: _State, pid: int, role: str, position: str, born: date) -> dict[str, int]:
+    """The impact answers of the intake; remembered for the final stage."""
+    rng = state.rng
+    level = rng.gauss(0.45, 0.15)  # where the person stands, below the middle on average
+    asked = _asked(state, role, position, age_on(born, state.now.date()))
+    points = tuple(i.baseline.point(level + rng.gauss(0, 0.12)) for i in asked)
+    state.baselines[pid] = (asked, points)
+    return {i.baseline.code: point for i, point in zip(asked, points, strict=True)}
+
+
+def _final(state: _State, pid: int, centre: float) -> dict[str, int]:
+    """The impact answers of the satisfaction response: the baseline moved by a gain of about
+    +1.2 points of ten, larger for the more satisfied; about one in ten gets worse."""
+    rng = state.rng
+    gain = (0.5 + (centre - 50) / 40 + rng.gauss(0, 0.9)) / 9
+    asked, points = state.baselines.get(pid, ((), ()))
+    return {
+        i.final.code: i.final.point(i.baseline.fraction(point) + gain + rng.gauss(0, 0.07))
+        for i, point in zip(asked, points, strict=True)
+    }
+
+
 def _intake(state: _State, pid: int, role: str, position: str, born: date, years: int) -> None:
     rng = state.rng
     values: dict[str, Any] = {
@@ -98,6 +197,7 @@ def _intake(state: _State, pid: int, role: str, position: str, born: date, years
     }
     if position in ("young_teacher", "teacher"):
         values["experience_years"] = years
+    values.update(_baseline(state, pid, role, position, born))
     _response(state, pid, f"intake_{role}", values)
 
 
@@ -149,6 +249,8 @@ def _organisation(state: _State, index: int, size: int) -> None:
               teachers_under_35=max(1, young * 3), partners_on_record=None,
               updated_at=now)  # fmt: skip
     _satisfaction(state, org_id, pair_people)
+    for pid, _ in mentors + mentees:  # partner mentors may still be asked by other schools
+        del state.baselines[pid]
 
 
 def _pairs(
@@ -246,7 +348,8 @@ def _satisfaction(state: _State, org_id: int, paired: dict[str, list[int]]) -> N
                 for item in SCALE_ITEMS
             }
             score = (sum(items.values()) / len(items) - 1) / 9 * 100
-            _response(state, pid, code, items, assignment_id=assignment_id, score=score)
+            answered = items | _final(state, pid, centre)
+            _response(state, pid, code, answered, assignment_id=assignment_id, score=score)
 
 
 def _drain(state: _State, force: bool) -> Iterator[tuple[str, list[dict[str, Any]]]]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from mentoring.demo import DemoSize, RealPeopleError, write_demo
 from mentoring.stats import build_report, parse_period, school_year_of
+from mentoring.stats_activity import impact_questions
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import answers, organisations, pairs, people, responses
@@ -87,6 +88,24 @@ async def test_stats_on_the_demo_are_non_trivial(db: Database) -> None:
     assert sum(1 for *_, count in figures.distribution if count) >= 4  # a spread, not a spike
     assert report.total.pairs_active > 300
     assert len(report.by_organisation) == 20
+
+
+async def test_the_detailed_report_shows_the_programme_effect(db: Database) -> None:
+    await write_demo(db, SMALL, force=False, now=NOW)
+    period = parse_period(str(school_year_of(NOW.date())))
+    assert period is not None
+    report = await build_report(db, None, period, scope_label="демо", now=NOW, details=True)
+    items = {i.item_code: i for i in report.impact}
+    for role, (baseline, _) in impact_questions().items():
+        asked = [items.get(f"{role}.{item}") for item in baseline.values()]
+        assert all(i is not None and i.n > 0 for i in asked), (role, asked)
+    means = [(i.mean_before, i.mean_after) for i in items.values()]
+    assert all(
+        b is not None and a is not None and 1 <= min(b, a) <= max(b, a) <= 10 for b, a in means
+    )
+    # the generator aims at about +1 point of ten (some people get worse); 0.3 leaves room
+    changes = [i.change or 0.0 for i in items.values()]
+    assert sum(changes) / len(changes) > 0.3, changes
 
 
 def test_cli_refuses_then_forces(runner: CliRunner) -> None:

@@ -14,17 +14,13 @@ import pytest
 import yaml
 from PIL import Image
 
-from reports import (
-    KPI_CODES,
-    ImpactItem,
-    KpiValue,
-    OrganisationStats,
-    SatisfactionFigures,
+from reports.charts import (
     distribution_chart,
     impact_chart,
     kpi_chart,
     satisfaction_by_organisation_chart,
 )
+from reports.data import KPI_CODES, ImpactItem, KpiValue, OrganisationStats, SatisfactionFigures
 
 LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

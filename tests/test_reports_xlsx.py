@@ -12,15 +12,15 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from reports import (
+from reports.data import (
     ImpactItem,
     OrganisationStats,
     PairRow,
     PracticeRow,
     ResponseRate,
     StatsReport,
-    analytical_report,
 )
+from reports.xlsx import analytical_report
 from tests.test_reports_charts import LOCALES, _flatten, figures, kpis, organisation, texts
 
 SHEETS_RU = [
