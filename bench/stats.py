@@ -34,6 +34,7 @@ from mentoring.demo_people import REGION
 from mentoring.stats import DEFAULT_THRESHOLD, build_report, parse_period, school_year_of
 from mentoring.stats_facts import live_facts
 from reports.charts import kpi_chart, satisfaction_by_organisation_chart
+from reports.xlsx import analytical_report
 from scheduler.clock import SystemClock
 from scheduler.stats_refresh import StatsRefresher
 from storage import people as people_store
@@ -129,9 +130,19 @@ async def _measure(url: str, runs: int) -> None:
         await asyncio.to_thread(satisfaction_by_organisation_chart, report.by_organisation, t)
         timings["chart"].append(time.perf_counter() - chart_started)
         timings["reply"].append(time.perf_counter() - started)
-    await db.close()
     assert report.counted_at is not None, "the region scope should read the snapshot"
     peak_mb = _rss_mb()
+    # The «Отчёт XLSX» button: the detailed report (pair list, impact, practices) and the
+    # workbook, once, after the reply's peak was taken.
+    started = time.perf_counter()
+    detailed = await build_report(
+        db, scope.organisation_ids, period, scope_label=REGION, now=now, details=True
+    )
+    details_s = time.perf_counter() - started
+    started = time.perf_counter()
+    workbook = await asyncio.to_thread(analytical_report, detailed, t)
+    workbook_s = time.perf_counter() - started
+    await db.close()
     print(f"scope: {len(ids)} organisations; summary {len(text)} chars; chart {len(png)} bytes")
     print(_line("counting live (SQL)", timings["live"]))
     print(f"{'snapshot refresh':22} {refresh:8.2f} s for {rows} rows (every 10 min, 5 periods)")
@@ -143,6 +154,11 @@ async def _measure(url: str, runs: int) -> None:
         f"peak RSS {peak_mb:8.1f} MB  goal ≤ {RSS_GOAL_MB} MB: {peak_mb <= RSS_GOAL_MB}; "
         f"after imports {imported_mb:.1f} MB, so /stats itself adds {peak_mb - imported_mb:.1f} MB; "
         f"a bare `import aiogram` alone peaks at {aiogram_mb:.1f} MB"
+    )
+    print(
+        f"XLSX button: detailed report {details_s:.2f} s ({len(detailed.pairs)} pairs, "
+        f"{len(detailed.impact)} impact items), workbook {workbook_s:.2f} s, "
+        f"{len(workbook) / 1e6:.1f} MB; peak RSS then {_rss_mb():.1f} MB"
     )
 
 
