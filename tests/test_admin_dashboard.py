@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from bot.i18n import Translator
+from storage import practices as practice_store
 from storage.db import Database
 from tests.admin_web import AdminWeb, admin_web, make_person
 from tests.factories import make_school
@@ -35,8 +37,20 @@ async def test_kpis_chart_and_report_for_the_curators_school_only(
     web: AdminWeb, db: Database
 ) -> None:
     school_a = await make_school(db, "МБОУ СОШ № 1")
-    await make_school(db, "Колледж связи")
+    college = await make_school(db, "Колледж связи")
     curator = await make_person(db, "Кураторова Вера", "curator", school_a)
+    async with db.begin() as conn:
+        for org, title in ((school_a, "Клуб наставников"), (college, "Чужая практика")):
+            await practice_store.add(
+                conn,
+                organisation_id=org,
+                person_id=None,
+                title=title,
+                form="student_student",
+                link="https://example.org/practice",
+                quarter="2026-Q3",
+                now=datetime.now(UTC),
+            )
     agent = await web.signed_in(curator)
 
     assert "Показатели: МБОУ СОШ № 1, 2026/27" in agent.last_text
@@ -54,6 +68,7 @@ async def test_kpis_chart_and_report_for_the_curators_school_only(
     assert report.headers["Content-Disposition"].startswith("attachment;")
     text = _all_text(await report.read())
     assert "МБОУ СОШ № 1" in text and "Колледж связи" not in text
+    assert "Клуб наставников" in text and "Чужая практика" not in text  # the detailed report
 
     await agent.get("/admin/?period=2026-H2")
     assert "Показатели: МБОУ СОШ № 1, 2026-H2" in agent.last_text

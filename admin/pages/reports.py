@@ -70,7 +70,10 @@ def bot_texts(request: web.Request, actor: Actor) -> Texts:
     return context_of(request).config.translator.bind(actor.locale)
 
 
-async def scope_report(request: web.Request, actor: Actor, period: Period) -> StatsReport | None:
+async def scope_report(
+    request: web.Request, actor: Actor, period: Period, *, details: bool = False
+) -> StatsReport | None:
+    """The actor's report; `details` adds the pair list, impact and practices (the XLSX)."""
     ctx = context_of(request)
     ids = actor.scope.organisation_ids
     async with ctx.config.db.connect() as conn:
@@ -79,7 +82,9 @@ async def scope_report(request: web.Request, actor: Actor, period: Period) -> St
         return None
     t = bot_texts(request, actor)
     label = orgs[0].name if len(orgs) == 1 else t("stats.all_organisations", count=len(orgs))
-    return await build_report(ctx.config.db, ids, period, scope_label=label, now=ctx.config.clock())
+    return await build_report(
+        ctx.config.db, ids, period, scope_label=label, now=ctx.config.clock(), details=details
+    )
 
 
 @routes.get("/stats/kpi.png", name="stats_kpi_chart")
@@ -97,7 +102,7 @@ async def kpi_chart_png(request: web.Request) -> web.Response:
 async def report_xlsx(request: web.Request) -> web.Response:
     actor = actor_of(request)
     _, period = selected_period(request)
-    report = await scope_report(request, actor, period)
+    report = await scope_report(request, actor, period, details=True)
     if report is None:
         raise web.HTTPNotFound()
     t = bot_texts(request, actor)
