@@ -14,6 +14,7 @@ from admin.jobs import JobRegistry
 from admin.tokens import Session
 from bot.i18n import Translator
 from mentoring.access import Scope
+from mentoring.stats_service import StatsService
 from storage.db import Database
 from storage.people import Person
 from surveys.definitions import Registry, load_definitions
@@ -32,6 +33,7 @@ class AdminConfig:
     secret: str
     base_url: str  # public, for links and for the cookie's Secure flag
     bot_username: Callable[[], Awaitable[str]]
+    stats: StatsService  # the report, charts and workbook, as for the chat's /stats
     clock: Callable[[], datetime] = _utcnow
 
     @property

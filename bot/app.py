@@ -12,6 +12,7 @@ from bot.factory import build_bot, build_dispatcher
 from bot.i18n import load_translator
 from bot.settings import Settings, SettingsError
 from bot.web import build_web_app, mount_sandbox_page, start_web
+from mentoring.stats_service import StatsService
 from scheduler.clock import SystemClock
 from scheduler.jobs import MeetingPlanner
 from scheduler.outbox_dispatcher import OutboxDispatcher
@@ -94,9 +95,17 @@ async def run(settings: Settings) -> None:
             sandbox_page_url = f"{sandbox.base_url}/sandbox"
             _announce_sandbox(sandbox.base_url)
         bot = build_bot(token, api_base)
-        dispatcher = build_dispatcher(settings, db, translator, registry)
+        stats = StatsService(db, translator)
+        stats.start_worker()  # charts and workbooks off the bot's event loop
+        stack.callback(stats.close)
+        dispatcher = build_dispatcher(settings, db, translator, registry, stats)
         web_app = build_web_app(
-            db, settings=settings, translator=translator, bot=bot, sandbox_page_url=sandbox_page_url
+            db,
+            settings=settings,
+            translator=translator,
+            bot=bot,
+            sandbox_page_url=sandbox_page_url,
+            stats=stats,
         )
         runner = await start_web(web_app, settings.web_host, settings.web_port)
         stack.push_async_callback(runner.cleanup)

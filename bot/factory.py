@@ -15,6 +15,7 @@ from bot.middlewares import PersonMiddleware
 from bot.settings import Settings
 from handlers import get_routers
 from mentoring.questionnaires import QuestionnaireService
+from mentoring.stats_service import StatsService
 from storage.db import Database
 from storage.fsm import SQLStorage
 from surveys.definitions import Registry, load_definitions
@@ -30,8 +31,13 @@ def build_bot(token: str, api_base: str | None) -> Bot:
 
 
 def build_dispatcher(
-    settings: Settings, db: Database, translator: Translator, registry: Registry | None = None
+    settings: Settings,
+    db: Database,
+    translator: Translator,
+    registry: Registry | None = None,
+    stats: StatsService | None = None,
 ) -> Dispatcher:
+    """`stats`: the app's, with its worker process; by default one working in this process."""
     registry = registry or load_definitions()
     dispatcher = Dispatcher(
         storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
@@ -42,6 +48,7 @@ def build_dispatcher(
         translator=translator,
         registry=registry,
         questionnaires=QuestionnaireService(db, registry, translator),
+        stats=stats or StatsService(db, translator),
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
     dispatcher.include_routers(*get_routers())

@@ -11,6 +11,7 @@ from admin import AdminConfig, build_admin_app
 from admin.app import CLIENT_MAX_SIZE
 from bot.i18n import LOCALES, Translator
 from bot.settings import Settings
+from mentoring.stats_service import StatsService
 from sandbox.web import install_chat_page
 from storage.db import Database
 
@@ -26,7 +27,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 def _admin_config(
-    settings: Settings, db: Database, translator: Translator, bot: Bot
+    settings: Settings, db: Database, translator: Translator, bot: Bot, stats: StatsService
 ) -> AdminConfig:
     assert settings.secret_key is not None, "call admin.secret.ensure_secret_key first"
 
@@ -38,6 +39,7 @@ def _admin_config(
     return AdminConfig(
         db=db,
         translator=translator,
+        stats=stats,
         secret=settings.secret_key.get_secret_value(),
         base_url=settings.web_base_url,
         bot_username=bot_username,
@@ -51,6 +53,7 @@ def build_web_app(
     translator: Translator | None = None,
     bot: Bot | None = None,
     sandbox_page_url: str | None = None,
+    stats: StatsService | None = None,
 ) -> web.Application:
     """Health always; the back office when settings, texts and the bot are given."""
     app = web.Application(client_max_size=CLIENT_MAX_SIZE)
@@ -58,7 +61,8 @@ def build_web_app(
     app.router.add_get("/healthz", _healthz)
     if settings is not None and translator is not None and bot is not None:
         app.router.add_get("/admin", _redirect_to("/admin/"))
-        app.add_subapp("/admin", build_admin_app(_admin_config(settings, db, translator, bot)))
+        config = _admin_config(settings, db, translator, bot, stats or StatsService(db, translator))
+        app.add_subapp("/admin", build_admin_app(config))
     if sandbox_page_url:
         app.router.add_get("/sandbox", _redirect_to(sandbox_page_url))
     return app

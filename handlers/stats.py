@@ -7,7 +7,6 @@ the period, refusing one that does not parse.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -21,16 +20,10 @@ from bot.i18n import Texts
 from bot.render import safe
 from bot.settings import Settings
 from mentoring.access import Scope, load_scope
-from mentoring.stats import Period, build_report, parse_period, school_year_of
+from mentoring.stats import parse_period, school_year_of
 from mentoring.stats_activity import period_choices
-from reports.charts import (
-    distribution_chart,
-    impact_chart,
-    kpi_chart,
-    satisfaction_by_organisation_chart,
-)
+from mentoring.stats_service import StatsRequest, StatsService
 from reports.data import KpiValue, SatisfactionFigures, StatsReport
-from reports.xlsx import analytical_report
 from storage import stats as stats_store
 from storage.db import Database
 from storage.people import Person
@@ -38,10 +31,12 @@ from storage.people import Person
 MAX_SCOPE_BUTTONS = 50
 
 
-def _period(code: str) -> Period | None:
-    """The period of a button: "" is the current school year; None when it does not parse."""
+def _period(code: str) -> str | None:
+    """The period code of a button ("" is the current school year); None when it does not
+    parse."""
+    code = code or str(school_year_of(datetime.now(UTC).date()))
     try:
-        return parse_period(code or str(school_year_of(datetime.now(UTC).date())))
+        return code if parse_period(code) is not None else None
     except ValueError:  # "9999": a year past the calendar's end
         return None
 
@@ -60,9 +55,10 @@ def _org_ids(scope: Scope, org: int) -> frozenset[int] | None:
     return scope.organisation_ids
 
 
-async def _report(
-    db: Database, scope: Scope, org: int, period: Period, t: Texts, *, details: bool = False
-) -> StatsReport | None:
+async def _request(
+    db: Database, scope: Scope, org: int, period: str, locale: str, t: Texts
+) -> StatsRequest | None:
+    """What to report on, or None when nothing in the scope matches."""
     ids = _org_ids(scope, org)
     if ids is not None and not ids:
         return None
@@ -77,9 +73,7 @@ async def _report(
         label = ", ".join(areas)
     else:
         label = t("stats.all_organisations", count=len(orgs))
-    return await build_report(
-        db, ids, period, scope_label=label, now=datetime.now(UTC), details=details
-    )
+    return StatsRequest(ids, period, label, locale, datetime.now(UTC))
 
 
 def _value(kpi: KpiValue, t: Texts) -> str:
@@ -170,59 +164,45 @@ def _keyboard(scope: Scope, org: int, period: str, t: Texts) -> InlineKeyboardMa
 
 async def _show(
     message: Message,
-    db: Database,
-    scope: Scope,
-    org: int,
-    code: str,
-    period: Period,
+    request: StatsRequest,
+    stats: StatsService,
+    keyboard: InlineKeyboardMarkup,
     t: Texts,
     zone: tzinfo,
 ) -> None:
-    report = await _report(db, scope, org, period, t)
-    if report is None:
-        await message.answer(t("stats.no_organisations"))
-        return
-    await message.answer(summary_text(report, t, zone))
-    keyboard = _keyboard(scope, org, code, t)
-    png = await asyncio.to_thread(kpi_chart, report.total.kpis, t)
-    if not report.by_organisation:
+    result = await stats.summary(request)
+    await message.answer(summary_text(result.report, t, zone))
+    # For several organisations the KPI chart is followed by satisfaction by organisation;
+    # the buttons go under the last picture.
+    names = ("kpi.png", "satisfaction.png")
+    for number, (png, name) in enumerate(zip(result.images, names, strict=False), start=1):
+        last = number == len(result.images)
         await message.answer_photo(
-            BufferedInputFile(png, filename="kpi.png"), reply_markup=keyboard
+            BufferedInputFile(png, filename=name), reply_markup=keyboard if last else None
         )
-        return
-    # A coordinator's scope: the KPI chart, then satisfaction by organisation with the buttons.
-    await message.answer_photo(BufferedInputFile(png, filename="kpi.png"))
-    png = await asyncio.to_thread(satisfaction_by_organisation_chart, report.by_organisation, t)
-    await message.answer_photo(
-        BufferedInputFile(png, filename="satisfaction.png"), reply_markup=keyboard
-    )
 
 
 async def cmd_stats(
-    message: Message, person: Person | None, db: Database, settings: Settings, t: Texts
+    message: Message,
+    person: Person | None,
+    db: Database,
+    settings: Settings,
+    stats: StatsService,
+    locale: str,
+    t: Texts,
 ) -> None:
     scope = await load_scope(db, person)
     if scope is None:
         await message.answer(t("stats.refused"))
         return
-    period = _period("")
-    assert period is not None  # the current school year always parses
-    await _show(message, db, scope, 0, "", period, t, ZoneInfo(settings.default_timezone))
-
-
-async def _send_charts(message: Message, report: StatsReport, t: Texts) -> None:
-    total = report.total
-    png = await asyncio.to_thread(
-        distribution_chart, total.mentee_satisfaction, total.mentor_satisfaction, t
-    )
-    await message.answer_photo(BufferedInputFile(png, filename="distribution.png"))
-    if report.impact:
-        labels = {
-            item.item_code: _label(t, f"reports.impact_item.{item.item_code}", item.item_code)
-            for item in report.impact
-        }
-        png = await asyncio.to_thread(impact_chart, report.impact, t, labels)
-        await message.answer_photo(BufferedInputFile(png, filename="impact.png"))
+    code = _period("")
+    assert code is not None  # the current school year always parses
+    request = await _request(db, scope, 0, code, locale, t)
+    if request is None:
+        await message.answer(t("stats.no_organisations"))
+        return
+    zone = ZoneInfo(settings.default_timezone)
+    await _show(message, request, stats, _keyboard(scope, 0, "", t), t, zone)
 
 
 async def _send_periods(message: Message, org: int, t: Texts) -> None:
@@ -261,6 +241,8 @@ async def on_stats_button(
     person: Person | None,
     db: Database,
     settings: Settings,
+    stats: StatsService,
+    locale: str,
     t: Texts,
 ) -> None:
     scope = await load_scope(db, person)
@@ -268,31 +250,32 @@ async def on_stats_button(
     if scope is None or not isinstance(query.message, Message) or (org and not scope.sees(org)):
         await query.answer(t("stats.no_rights"), show_alert=True)
         return
-    code = callback_data.period
-    period = _period(code)
-    if period is None:  # a forged or stale button: nothing this bot would have sent
+    code = _period(callback_data.period)
+    if code is None:  # a forged or stale button: nothing this bot would have sent
         await query.answer(t("stats.bad_period"), show_alert=True)
         return
     await query.answer()
     message = query.message
     if callback_data.action == "scopes":
-        await _send_scopes(message, db, scope, code, t)
+        await _send_scopes(message, db, scope, callback_data.period, t)
         return
     if callback_data.action == "period":
         await _send_periods(message, org, t)
         return
-    if callback_data.action == "show":
-        await _show(message, db, scope, org, code, period, t, ZoneInfo(settings.default_timezone))
-        return
-    report = await _report(db, scope, org, period, t, details=True)
-    if report is None:
+    request = await _request(db, scope, org, code, locale, t)
+    if request is None:
         await message.answer(t("stats.no_organisations"))
+    elif callback_data.action == "show":
+        keyboard = _keyboard(scope, org, callback_data.period, t)
+        await _show(message, request, stats, keyboard, t, ZoneInfo(settings.default_timezone))
     elif callback_data.action == "charts":
-        await _send_charts(message, report, t)
+        result = await stats.charts(request)
+        for png, name in zip(result.images, ("distribution.png", "impact.png"), strict=False):
+            await message.answer_photo(BufferedInputFile(png, filename=name))
     elif callback_data.action == "xlsx":
-        data = await asyncio.to_thread(analytical_report, report, t)
-        name = t("stats.report_file", period=report.period_label.replace("/", "-"))
-        await message.answer_document(BufferedInputFile(data, filename=name))
+        result = await stats.workbook(request)
+        name = t("stats.report_file", period=result.report.period_label.replace("/", "-"))
+        await message.answer_document(BufferedInputFile(result.workbook, filename=name))
 
 
 def build_router() -> Router:

@@ -488,6 +488,14 @@ Index(
     answers.c.question_code,
     cast(answers.c.value, String),
 )
+# Impact monitoring reads one questionnaire's submitted responses, not all of them; with
+# person_id last it also finds "a later intake of this person" at once.
+Index(
+    "ix_responses_survey_status",
+    responses.c.survey_code,
+    responses.c.status,
+    responses.c.person_id,
+)
 # Meetings held per organisation in a period, without scanning everyone else's.
 Index(
     "ix_meetings_organisation_status_starts_at",

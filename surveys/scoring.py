@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from statistics import fmean
 from typing import Any, Literal
 
@@ -114,6 +115,7 @@ def score_response(
     return RespondentScore(round(fmean(normalised), 9), fmean(raw), len(raw))
 
 
+@cache
 def bucket_edges(width: float) -> tuple[float, ...]:
     """Lower edges of the distribution's buckets over 0–100."""
     if width <= 0:

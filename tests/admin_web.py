@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from admin import AdminConfig, build_admin_app
 from admin.tokens import issue_login_token
 from bot.i18n import Translator
+from mentoring.stats_service import StatsService
 from storage import people
 from storage.db import Database
 
@@ -133,6 +134,7 @@ async def admin_web(db: Database, translator: Translator) -> AsyncIterator[Admin
         secret=SECRET,
         base_url="http://127.0.0.1",
         bot_username=bot_username,
+        stats=StatsService(db, translator),
         clock=clock,
     )
     root = web.Application()

@@ -41,8 +41,8 @@ async def dashboard(request: web.Request) -> web.Response:
         ]
         counts = await backoffice.organisation_counts(conn, scope_ids, ctx.config.clock())
     rows = [(o, counts.get(o.id, OrganisationCounts(o.id))) for o in organisations]
-    period_code, period = selected_period(request)
-    report = await scope_report(request, actor, period) if organisations else None
+    period_code, _ = selected_period(request)
+    report = await scope_report(request, actor, period_code) if organisations else None
     return render(
         request,
         "dashboard.html",

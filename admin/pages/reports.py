@@ -1,12 +1,11 @@
 """The /stats figures on the web: KPI table on the dashboard, the KPI chart, the XLSX report.
 
-The same `build_report` as the chat's /stats; rendering (matplotlib, openpyxl) runs in a
-thread so a chart never stalls the event loop that also serves the bot.
+The same `StatsService` as the chat's /stats: in the running bot, charts and workbooks are
+made by its worker process, so they never stall the event loop that also serves the bot.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -15,10 +14,9 @@ from aiohttp import web
 
 from admin.context import Actor, actor_of, context_of
 from bot.i18n import Texts
-from mentoring.stats import Period, build_report, parse_period, school_year_of
-from reports.charts import kpi_chart
+from mentoring.stats import Period, parse_period, school_year_of
+from mentoring.stats_service import StatsRequest
 from reports.data import StatsReport
-from reports.xlsx import analytical_report
 from storage import stats as stats_store
 
 __all__ = [
@@ -70,10 +68,7 @@ def bot_texts(request: web.Request, actor: Actor) -> Texts:
     return context_of(request).config.translator.bind(actor.locale)
 
 
-async def scope_report(
-    request: web.Request, actor: Actor, period: Period, *, details: bool = False
-) -> StatsReport | None:
-    """The actor's report; `details` adds the pair list, impact and practices (the XLSX)."""
+async def _request(request: web.Request, actor: Actor, code: str) -> StatsRequest | None:
     ctx = context_of(request)
     ids = actor.scope.organisation_ids
     async with ctx.config.db.connect() as conn:
@@ -82,31 +77,36 @@ async def scope_report(
         return None
     t = bot_texts(request, actor)
     label = orgs[0].name if len(orgs) == 1 else t("stats.all_organisations", count=len(orgs))
-    return await build_report(
-        ctx.config.db, ids, period, scope_label=label, now=ctx.config.clock(), details=details
-    )
+    return StatsRequest(ids, code, label, actor.locale, ctx.config.clock())
+
+
+async def scope_report(request: web.Request, actor: Actor, code: str) -> StatsReport | None:
+    """The actor's report for the dashboard's table (no charts)."""
+    wanted = await _request(request, actor, code)
+    return None if wanted is None else await context_of(request).config.stats.report(wanted)
 
 
 @routes.get("/stats/kpi.png", name="stats_kpi_chart")
 async def kpi_chart_png(request: web.Request) -> web.Response:
     actor = actor_of(request)
-    _, period = selected_period(request)
-    report = await scope_report(request, actor, period)
-    if report is None:
+    code, _ = selected_period(request)
+    wanted = await _request(request, actor, code)
+    if wanted is None:
         raise web.HTTPNotFound()
-    png = await asyncio.to_thread(kpi_chart, report.total.kpis, bot_texts(request, actor))
+    png = (await context_of(request).config.stats.summary(wanted)).images[0]
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 @routes.get("/stats/report.xlsx", name="stats_report")
 async def report_xlsx(request: web.Request) -> web.Response:
     actor = actor_of(request)
-    _, period = selected_period(request)
-    report = await scope_report(request, actor, period, details=True)
-    if report is None:
+    code, _ = selected_period(request)
+    wanted = await _request(request, actor, code)
+    if wanted is None:
         raise web.HTTPNotFound()
     t = bot_texts(request, actor)
-    data = await asyncio.to_thread(analytical_report, report, t)
+    result = await context_of(request).config.stats.workbook(wanted)
+    data, report = result.workbook, result.report
     name = t("stats.report_file", period=report.period_label.replace("/", "-"))
     return web.Response(
         body=data,

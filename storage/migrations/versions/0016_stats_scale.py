@@ -22,6 +22,9 @@ def upgrade() -> None:
         ["question_code", sa.text("CAST(value AS VARCHAR)")],
     )
     op.create_index(
+        "ix_responses_survey_status", "responses", ["survey_code", "status", "person_id"]
+    )
+    op.create_index(
         "ix_meetings_organisation_status_starts_at",
         "meetings",
         ["organisation_id", "status", "starts_at"],
@@ -50,4 +53,5 @@ def downgrade() -> None:
     op.drop_index("ix_survey_assignments_wave_status", table_name="survey_assignments")
     op.create_index("ix_survey_assignments_wave", "survey_assignments", ["wave_id"])
     op.drop_index("ix_meetings_organisation_status_starts_at", table_name="meetings")
+    op.drop_index("ix_responses_survey_status", table_name="responses")
     op.drop_index("ix_answers_question_value", table_name="answers")
