@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mentoring.invites import INVITE_ROLES
-from storage import stats as stats_store
+from storage import coverage as coverage_store
 from storage.db import Database
 from storage.people import Person
 
@@ -76,8 +76,8 @@ async def load_scope(db: Database, person: Person | None) -> Scope | None:
     if scope is None or person is None or scope.is_admin or "coordinator" not in person.roles:
         return scope
     async with db.connect() as conn:
-        coverage = await stats_store.coverage_of(conn, scope.person_id)
-        covered = await stats_store.covered_organisations(conn, coverage)
+        coverage = await coverage_store.coverage_of(conn, scope.person_id)
+        covered = await coverage_store.covered_organisations(conn, coverage)
     return replace(
         scope,
         coordinated=scope.coordinated | covered,

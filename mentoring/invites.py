@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from storage import coverage as coverage_store
 from storage import invites as invite_store
 from storage import organisations as org_store
-from storage import stats as stats_store
 from storage.db import Database
 
 __all__ = [
@@ -89,7 +89,7 @@ async def create_invite(
             expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
         if area:
-            await stats_store.set_invite_coverage(
+            await coverage_store.set_invite_coverage(
                 conn, created.id, municipality=municipality or None, region=region or None
             )
         return created

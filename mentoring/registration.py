@@ -13,10 +13,10 @@ from datetime import datetime
 from mentoring.invites import InviteProblem, check_invite
 from mentoring.names import normalise_full_name
 from storage import audit, consents, outbox, people, surveys
+from storage import coverage as coverage_store
 from storage import fsm as fsm_store
 from storage import imports as import_store
 from storage import invites as invite_store
-from storage import stats as stats_store
 from storage.db import Database
 from storage.people import Person
 
@@ -93,7 +93,7 @@ async def grant_consent(
         )
         await people.add_membership(conn, person_id, organisation_id, role)
         if invite_id is not None and role == "coordinator":  # a municipality or region
-            await stats_store.bind_invite_coverage(conn, person_id, invite_id, now)
+            await coverage_store.bind_invite_coverage(conn, person_id, invite_id, now)
         if role in PARTICIPANT_ROLES:  # the intake questionnaire starts right after the name
             await surveys.assign(conn, person_id, f"intake_{role}")
         await audit.record(

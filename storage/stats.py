@@ -21,7 +21,6 @@ from sqlalchemy import (
     distinct,
     exists,
     func,
-    insert,
     or_,
     select,
     true,
@@ -30,8 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
     answers,
-    coordinator_coverage,
-    invite_coverage,
     memberships,
     organisations,
     pair_mentees,
@@ -44,21 +41,16 @@ from storage.schema import (
 )
 
 __all__ = [
-    "Coverage",
     "MenteeCounts",
     "OrganisationRow",
     "PairFacts",
     "SatisfactionCounts",
     "WaveRow",
-    "bind_invite_coverage",
-    "coverage_of",
-    "covered_organisations",
     "mentee_counts",
     "organisations_in_scope",
     "pair_facts",
     "partners_with_active_mentor",
     "satisfaction_tallies",
-    "set_invite_coverage",
     "wave_rows",
 ]
 
@@ -113,65 +105,6 @@ class PairFacts:
     mentors: int = 0
     mentors_aged: int = 0
     teacher_pairs: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """A coordinator's area: municipalities and regions whose organisations he sees."""
-
-    municipalities: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
-
-    def __bool__(self) -> bool:
-        return bool(self.municipalities or self.regions)
-
-
-async def set_invite_coverage(
-    conn: AsyncConnection, invite_id: int, *, municipality: str | None, region: str | None
-) -> None:
-    await conn.execute(
-        insert(invite_coverage).values(
-            invite_id=invite_id, municipality=municipality, region=region
-        )
-    )
-
-
-async def bind_invite_coverage(
-    conn: AsyncConnection, person_id: int, invite_id: int, now: datetime
-) -> None:
-    """Copy the invite's coverage, if any, to the person who registered with it."""
-    query = select(invite_coverage.c.municipality, invite_coverage.c.region).where(
-        invite_coverage.c.invite_id == invite_id
-    )
-    for municipality, region in (await conn.execute(query)).all():
-        await conn.execute(
-            insert(coordinator_coverage).values(
-                person_id=person_id, municipality=municipality, region=region, created_at=now
-            )
-        )
-
-
-async def coverage_of(conn: AsyncConnection, person_id: int) -> Coverage:
-    query = select(coordinator_coverage.c.municipality, coordinator_coverage.c.region).where(
-        coordinator_coverage.c.person_id == person_id
-    )
-    rows = (await conn.execute(query)).all()
-    return Coverage(
-        municipalities=frozenset(m for m, _ in rows if m),
-        regions=frozenset(r for _, r in rows if r),
-    )
-
-
-async def covered_organisations(conn: AsyncConnection, coverage: Coverage) -> frozenset[int]:
-    if not coverage:
-        return frozenset()
-    query = select(organisations.c.id).where(
-        or_(
-            organisations.c.municipality.in_(sorted(coverage.municipalities)),
-            organisations.c.region.in_(sorted(coverage.regions)),
-        )
-    )
-    return frozenset(int(i) for i in (await conn.execute(query)).scalars())
 
 
 def _approved() -> ColumnElement[bool]:
