@@ -46,7 +46,7 @@ class GroupMeetingForm(StatesGroup):
 
 
 def _title(registry: Registry, code: str, locale: str) -> str:
-    return str(getattr(registry.get(code).title, "en" if locale == "en" else "ru"))
+    return registry.title(code, locale)
 
 
 async def _pick_org(

@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from scheduler.quiet_hours import shift_out_of_quiet_hours
 from storage import outbox
 
-__all__ = ["enqueue_survey_invitation"]
+__all__ = ["enqueue_survey_invitation", "enqueue_wave_reminder"]
 
 
 def _date(value: date) -> str:
@@ -36,8 +36,9 @@ async def enqueue_survey_invitation(
     timezone: str,
     dedupe_key: str | None = None,
     text_key: str = "questionnaires.invitation",
+    kind: str = "survey_invitation",
 ) -> bool:
-    """Queue the invitation (or a nudge, by `text_key`); never during quiet hours."""
+    """Queue the invitation (or a reminder, by `text_key`); never during quiet hours."""
     text = translator.get(
         locale,
         text_key,
@@ -52,7 +53,7 @@ async def enqueue_survey_invitation(
         conn,
         person_id=person_id,
         chat_id=chat_id,
-        kind="survey_invitation",
+        kind=kind,
         payload={
             "text": text,
             "buttons": [[button]],
@@ -62,4 +63,38 @@ async def enqueue_survey_invitation(
         },
         due_at=shift_out_of_quiet_hours(due_at, timezone),
         dedupe_key=dedupe_key or f"survey-invitation:{assignment_id}",
+    )
+
+
+async def enqueue_wave_reminder(
+    conn: AsyncConnection,
+    translator: Translator,
+    *,
+    person_id: int,
+    chat_id: int,
+    locale: str,
+    title: str,
+    deadline: date,
+    assignment_id: int,
+    due_at: datetime,
+    timezone: str,
+    dedupe_key: str,
+) -> bool:
+    """The one reminder to a wave's non-responder, whether the scheduler plans it (3 days
+    and 1 day before the deadline) or a curator presses «Напомнить»: the same text, with
+    the «Начать» button; only the dedupe key says which."""
+    return await enqueue_survey_invitation(
+        conn,
+        translator,
+        person_id=person_id,
+        chat_id=chat_id,
+        locale=locale,
+        title=title,
+        deadline=deadline,
+        assignment_id=assignment_id,
+        due_at=due_at,
+        timezone=timezone,
+        dedupe_key=dedupe_key,
+        text_key="questionnaires.reminder",
+        kind="wave_nudge",
     )

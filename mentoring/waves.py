@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Translator
 from mentoring.ages import adult_born_before
-from mentoring.notifications import enqueue_survey_invitation
+from mentoring.notifications import enqueue_survey_invitation, enqueue_wave_reminder
 from storage import audit, group_meetings, surveys
 from storage import organisations as org_store
 from storage import people as people_store
@@ -314,11 +314,8 @@ async def remind_non_responders(
             person = await people_store.get(conn, person_id)
             if person is None or not person.registered or person.telegram_id is None:
                 continue
-            title = getattr(
-                registry.get(wave.survey_code).title,
-                person.locale if person.locale == "en" else "ru",
-            )
-            queued += await enqueue_survey_invitation(
+            title = registry.title(wave.survey_code, person.locale)
+            queued += await enqueue_wave_reminder(
                 conn,
                 translator,
                 person_id=person_id,

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from mentoring import digests
 from mentoring import meetings as meeting_service
 from mentoring.feedback_nudges import nudge_feedback
+from mentoring.notifications import enqueue_wave_reminder
 from scheduler.clock import Clock
 from scheduler.planners import (
     OutboxItem,
@@ -109,7 +110,9 @@ async def _enqueue(conn: AsyncConnection, item: OutboxItem, text: str) -> bool:
     )
 
 
-async def plan_deadline_reminders(db: Database, translator: Translator, now: datetime) -> int:
+async def plan_deadline_reminders(
+    db: Database, translator: Translator, registry: Registry, now: datetime
+) -> int:
     """Nudge wave non-responders and remind curators of roadmap dates; returns rows added."""
     added = 0
     async with db.begin() as conn:
@@ -121,17 +124,33 @@ async def plan_deadline_reminders(db: Database, translator: Translator, now: dat
                     <= (now + NUDGE_LOOK_AHEAD).date()
                 ):
                     continue
+                open_assignments = {
+                    person_id: assignment_id
+                    for assignment_id, person_id in await survey_store.wave_open_assignments(
+                        conn, wave.id
+                    )
+                }
                 silent = [
                     p
-                    for row in await survey_store.wave_progress(conn, wave.id)
-                    if row.status != "answered"
-                    and (p := await _participant(conn, row.person_id, wave.role)) is not None
+                    for person_id in open_assignments
+                    if (p := await _participant(conn, person_id, wave.role)) is not None
                 ]
                 for item in plan_wave_nudges(
                     wave.id, wave.deadline, organisation.timezone, silent, now
                 ):
-                    t = translator.bind(item.locale)
-                    added += await _enqueue(conn, item, t("roadmap.nudge.wave", **item.params))
+                    added += await enqueue_wave_reminder(
+                        conn,
+                        translator,
+                        person_id=item.person_id,
+                        chat_id=item.chat_id,
+                        locale=item.locale,
+                        title=registry.title(wave.survey_code, item.locale),
+                        deadline=wave.deadline,
+                        assignment_id=open_assignments[item.person_id],
+                        due_at=item.due_at,
+                        timezone=item.timezone,
+                        dedupe_key=item.dedupe_key,
+                    )
         organisations = {org.id: org for org in await org_store.list_all(conn)}
         for road_item in await roadmap_store.open_items(conn, (now + ROADMAP_LOOK_AHEAD).date()):
             org = organisations.get(road_item.organisation_id)
@@ -196,7 +215,7 @@ class MeetingPlanner:
         added += await digests.plan_digests(
             self.db, self.translator, now, weekly=self.weekly_digest
         )
-        added += await plan_deadline_reminders(self.db, self.translator, now)
+        added += await plan_deadline_reminders(self.db, self.translator, self.registry, now)
         added += await digests.plan_coordinator_digests(self.db, self.translator, now)
         added += await nudge_feedback(self.db, self.translator, self.registry, now)
         return added

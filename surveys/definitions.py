@@ -197,6 +197,10 @@ class Registry:
     def versions(self, code: str) -> list[int]:
         return sorted(self._surveys.get(code, {}))
 
+    def title(self, code: str, locale: str) -> str:
+        """The current version's title in the locale (English or, otherwise, Russian)."""
+        return str(getattr(self.get(code).title, "en" if locale == "en" else "ru"))
+
     def codes(self) -> list[str]:
         return sorted(self._surveys)
 

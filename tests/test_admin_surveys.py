@@ -22,9 +22,12 @@ async def web(db: Database, translator: Translator) -> AsyncIterator[AdminWeb]:
 
 
 async def _queued(db: Database) -> int:
+    """Invitations and reminders (the same reminder the scheduler sends) in the outbox."""
     async with db.connect() as conn:
         count = await conn.scalar(
-            select(func.count()).select_from(outbox).where(outbox.c.kind == "survey_invitation")
+            select(func.count())
+            .select_from(outbox)
+            .where(outbox.c.kind.in_(("survey_invitation", "wave_nudge")))
         )
     return int(count or 0)
 
@@ -68,6 +71,13 @@ async def test_launch_a_wave_see_non_responders_and_remind_once_a_day(
     reminded = await agent.post(f"/admin/surveys/{wave}/remind", {})
     assert reminded.status == 303 and reminded.headers["Location"].endswith("reminded=2")
     assert await _queued(db) == 4
+    async with db.connect() as conn:
+        payloads = (
+            await conn.execute(select(outbox.c.payload).where(outbox.c.kind == "wave_nudge"))
+        ).scalars()
+        texts = [payload["text"] for payload in payloads]
+    # The scheduler's reminder, word for word (tests/test_nudges.py).
+    assert len(texts) == 2 and all("ждёт ваших ответов" in text for text in texts)
     again = await agent.post(f"/admin/surveys/{wave}/remind", {})
     assert again.headers["Location"].endswith("reminded=0"), "a double click sends nothing more"
     assert await _queued(db) == 4

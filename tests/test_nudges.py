@@ -13,6 +13,7 @@ from scheduler.jobs import plan_deadline_reminders
 from storage import surveys
 from storage.db import Database
 from storage.schema import survey_assignments
+from surveys.definitions import load_definitions
 from tests.chat import ChatUser
 from tests.test_meetings import rows, setup_pair
 
@@ -47,12 +48,25 @@ async def test_nudges_only_to_non_responders(
     three_days = datetime.combine(
         deadline - timedelta(days=3), time(10, 0), ZoneInfo(tz)
     ).astimezone(UTC)
-    assert await plan_deadline_reminders(db, translator, three_days - timedelta(minutes=1)) == 0
-    assert await plan_deadline_reminders(db, translator, three_days) == 1
-    assert await plan_deadline_reminders(db, translator, three_days + timedelta(hours=1)) == 0
+    assert (
+        await plan_deadline_reminders(
+            db, translator, load_definitions(), three_days - timedelta(minutes=1)
+        )
+        == 0
+    )
+    assert await plan_deadline_reminders(db, translator, load_definitions(), three_days) == 1
+    assert (
+        await plan_deadline_reminders(
+            db, translator, load_definitions(), three_days + timedelta(hours=1)
+        )
+        == 0
+    )
     [(chat, _, key, payload)] = await rows(db, "wave_nudge")
     stranger = s["stranger"]
     assert isinstance(stranger, ChatUser)
     assert chat == stranger.user.id and key == f"wave:{wave.id}:nudge:3:{ids['stranger']}"
     assert deadline.strftime("%d.%m.%Y") in payload["text"]
+    # The same reminder as the back office's «Напомнить»: text and a button that starts it.
+    assert "ждёт ваших ответов" in payload["text"]
+    assert payload["buttons"][0][0]["text"] == "Начать"
     assert payload["respect_quiet_hours"] is True
