@@ -286,11 +286,13 @@ def _pairs(
         pair_id = state.take("pairs")
         approved = now - timedelta(days=rng.randint(30, 80))
         dissolved = rng.random() < 0.04
+        poor_fit = rng.random() >= 0.9  # feedback rated the fit low two weeks in
         state.add("pairs", id=pair_id, organisation_id=org_id, mentor_id=mentor_id, form=form,
                   status="dissolved" if dissolved else "active",
                   order_number=f"{number}-н", order_date=approved.date(), approved_at=approved,
                   approved_by=None, dissolved_at=now - timedelta(days=5) if dissolved else None,
-                  dissolve_reason="переезд" if dissolved else None, fit_flag=rng.random() < 0.9)  # fmt: skip
+                  dissolve_reason="переезд" if dissolved else None, fit_flag=True,
+                  poor_fit_at=approved + timedelta(days=14) if poor_fit else None)  # fmt: skip
         paired["mentor"].append(mentor_id)
         for mentee_id, _ in group:
             paired["mentee"].append(mentee_id)

@@ -95,7 +95,7 @@ async def collect(conn: AsyncConnection, organisation: Organisation, now: dateti
         if last_held.get(p.id, datetime.combine(p.order_date, datetime.min.time(), zone))
         < now - IDLE
     ]
-    poor_fit = [await _name(conn, p.mentor_id) for p in pairs if not p.fit_flag]
+    poor_fit = [await _name(conn, p.mentor_id) for p in pairs if p.poor_fit_at is not None]
     minors = await people_store.minors_without_parent_consent(
         conn, organisation.id, adult_born_before(today)
     )

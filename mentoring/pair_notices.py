@@ -214,14 +214,14 @@ async def alert_poor_fit(
     now: datetime,
 ) -> list[int]:
     """A low `fit` in feedback (обратная связь) marks the respondent's active pairs as a poor
-    fit (`fit_flag` false) and tells the curators once per pair and respondent; the pair ids."""
+    fit (`poor_fit_at`) and tells the curators once per pair and respondent; the pair ids."""
     fit = answers.get("fit")
     if survey_code != FEEDBACK or not isinstance(fit, int) or fit > POOR_FIT_MAX:
         return []
     respondent = await people.get(conn, person_id)
     flagged = []
     for pair in await pair_store.pairs_of_person(conn, person_id):
-        await pair_store.set_fit_flag(conn, pair.id, False)
+        await pair_store.mark_poor_fit(conn, pair.id, now)
         flagged.append(pair.id)
         mentor = await people.get(conn, pair.mentor_id)
         for curator_id in await curators_of(conn, pair.organisation_id):

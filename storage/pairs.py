@@ -29,7 +29,6 @@ __all__ = [
     "plans_for_pair",
     "save_draft",
     "save_plan",
-    "set_fit_flag",
     "set_plan_status",
 ]
 
@@ -54,7 +53,8 @@ class Pair:
     status: str
     order_number: str
     order_date: date
-    fit_flag: bool
+    fit_flag: bool  # approved without a blocking pair
+    poor_fit_at: datetime | None = None  # feedback rated the fit low, first at
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +174,7 @@ async def _with_mentees(conn: AsyncConnection, rows: list[Any]) -> list[Pair]:
             order_number=row["order_number"],
             order_date=row["order_date"],
             fit_flag=bool(row["fit_flag"]),
+            poor_fit_at=row["poor_fit_at"],
         )
         for row in rows
     ]
@@ -267,8 +268,13 @@ async def get_plan_by_id(conn: AsyncConnection, plan_id: int) -> Plan | None:
     return _plan(row) if row else None
 
 
-async def set_fit_flag(conn: AsyncConnection, pair_id: int, fit_flag: bool) -> None:
-    await conn.execute(update(pairs).where(pairs.c.id == pair_id).values(fit_flag=fit_flag))
+async def mark_poor_fit(conn: AsyncConnection, pair_id: int, now: datetime) -> None:
+    """Record that feedback rated the pair's fit low; the first report's time is kept."""
+    await conn.execute(
+        update(pairs)
+        .where(pairs.c.id == pair_id, pairs.c.poor_fit_at.is_(None))
+        .values(poor_fit_at=now)
+    )
 
 
 async def plans_for_pair(conn: AsyncConnection, pair_id: int) -> list[Plan]:

@@ -301,7 +301,8 @@ people_imports = Table(
 
 # A mentor and his mentees (one for a pair, several for a group), active from the order
 # (приказ) that approved them. `fit_flag`: the approved draft had no blocking pair, i.e. the
-# curator's edits kept the matching stable.
+# curator's edits kept the matching stable. `poor_fit_at` (0017): when feedback from the
+# pair first rated the fit low; such pairs are shown to the curator in his digest.
 pairs = Table(
     "pairs",
     metadata,
@@ -317,6 +318,7 @@ pairs = Table(
     Column("dissolved_at", UTCDateTime),
     Column("dissolve_reason", String(300)),
     Column("fit_flag", Boolean, nullable=False),
+    Column("poor_fit_at", UTCDateTime),
 )
 Index("ix_pairs_organisation_status", pairs.c.organisation_id, pairs.c.status)
 Index("ix_pairs_mentor_id", pairs.c.mentor_id)

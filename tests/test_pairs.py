@@ -285,7 +285,7 @@ async def test_low_fit_in_feedback_flags_the_pair_and_tells_the_curator(
 
     await answer_feedback(db, translator, users["boris"], school, fit="8")
     async with db.connect() as conn:
-        assert all(p.fit_flag for p in await pair_store.active_pairs(conn, school))
+        assert all(p.poor_fit_at is None for p in await pair_store.active_pairs(conn, school))
         assert not (
             await conn.execute(select(outbox.c.id).where(outbox.c.kind == "pair_poor_fit"))
         ).all()
@@ -294,13 +294,15 @@ async def test_low_fit_in_feedback_flags_the_pair_and_tells_the_curator(
     async with db.connect() as conn:
         anna = await people_store.get_by_telegram_id(conn, users["anna"].user.id)
         assert anna is not None
-        by_fit = {p.fit_flag: p.mentee_ids for p in await pair_store.active_pairs(conn, school)}
+        pairs_now = await pair_store.active_pairs(conn, school)
+        by_fit = {p.poor_fit_at is None: p.mentee_ids for p in pairs_now}
         alerts = (
             await conn.execute(
                 select(outbox.c.chat_id, outbox.c.payload).where(outbox.c.kind == "pair_poor_fit")
             )
         ).all()
     assert anna.id in by_fit[False], "Anna's pair is flagged as a poor fit"
+    assert all(p.fit_flag for p in pairs_now), "the approval's stability is another matter"
     assert [chat for chat, _ in alerts] == [curator.user.id]
     assert "Аннова Анна" in alerts[0].payload["text"] and "4 из 10" in alerts[0].payload["text"]
 
@@ -310,3 +312,37 @@ async def test_low_fit_in_feedback_flags_the_pair_and_tells_the_curator(
         assert organisation is not None
         facts = await collect(conn, organisation, datetime.now(UTC))
     assert len(facts.poor_fit) == 1 and not facts.empty
+
+
+async def test_an_unstable_approval_is_not_a_poor_fit_in_the_digest(db: Database) -> None:
+    """`fit_flag` false says the curator approved a draft with a blocking pair; only feedback
+    that rates the fit low (`poor_fit_at`) puts a pair on the curator's digest."""
+    school = await make_school(db)
+    now = datetime.now(UTC)
+    async with db.begin() as conn:
+        mentor, mentee = [
+            await people_store.create(
+                conn, telegram_id=tid, locale="ru", username=None, status="active"
+            )
+            for tid in (-501, -502)
+        ]
+        pair_id = await pair_store.create_pair(
+            conn,
+            organisation_id=school,
+            mentor_id=mentor,
+            mentee_ids=[mentee],
+            form="student_student",
+            order_number="7-н",
+            order_date=now.date(),
+            approved_by=None,
+            fit_flag=False,
+            now=now,
+        )
+        organisation = await org_store.get(conn, school)
+        assert organisation is not None
+        assert not (await collect(conn, organisation, now)).poor_fit
+        await pair_store.mark_poor_fit(conn, pair_id, now)
+        await pair_store.mark_poor_fit(conn, pair_id, now.replace(year=now.year + 1))
+        assert len((await collect(conn, organisation, now)).poor_fit) == 1
+        [pair] = await pair_store.active_pairs(conn, school)
+    assert pair.poor_fit_at == now, "the first report's time is kept"
