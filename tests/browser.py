@@ -110,8 +110,12 @@ def screenshots_on_failure(
 
 
 def save_screenshot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    """The README's pictures: into test-artifacts/ on every run, and over docs/screenshots/
+    only with UPDATE_SCREENSHOTS=1, so that a test run leaves the checkout as it was."""
+    refresh = os.environ.get("UPDATE_SCREENSHOTS", "") == "1"
+    folder = SCREENSHOTS if refresh else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
 
 
 @dataclass
