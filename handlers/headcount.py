@@ -8,7 +8,6 @@ service's (`mentoring.headcounts.set_headcounts`): what it rejects is re-asked.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,16 +21,27 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import HeadcountCallback
 from bot.i18n import Texts
 from bot.render import safe
-from handlers.curator_forms import form_organisation, organisation_picker
-from mentoring.curation import can_curate, curated_organisations
-from mentoring.headcounts import COUNT_FIELDS, HeadcountError, headcounts_of, set_headcounts
+from handlers.curator_forms import (
+    cancel_form,
+    form_organisation_or_end,
+    organisation_chosen,
+    organisation_picker,
+    step_button_organisation,
+)
+from handlers.forms import close_keyboard, on_text_instead_of_button
+from mentoring.curation import curated_organisations
+from mentoring.headcounts import (
+    COUNT_FIELDS,
+    MAX_DIGITS,
+    HeadcountError,
+    headcounts_of,
+    parse_count,
+    set_headcounts,
+)
 from mentoring.organisations import get_organisation
-from mentoring.stats import school_year_of
+from mentoring.periods import school_year_label, school_year_of
 from storage.db import Database
 from storage.people import Person
-
-MAX_DIGITS = 7
-_NUMBER = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
 
 
 class HeadcountForm(StatesGroup):
@@ -50,15 +60,6 @@ def _figures(values: dict[str, Any], t: Texts) -> str:
     )
 
 
-def _year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def _parse_count(text: str | None) -> int | None:
-    digits = (text or "").replace(" ", "").replace("\u00a0", "")
-    return int(digits) if _NUMBER.fullmatch(digits) else None
-
-
 async def _start(message: Message, state: FSMContext, org_id: int, db: Database, t: Texts) -> None:
     year = school_year_of(datetime.now(UTC).date())
     stored = next((h for h in await headcounts_of(db, org_id) if h.year == year), None)
@@ -68,7 +69,7 @@ async def _start(message: Message, state: FSMContext, org_id: int, db: Database,
     await state.set_data({"org": org_id, "year": year, "step": 0, "current": current, "new": {}})
     name = safe(organisation.name if organisation else "")
     await message.answer(
-        t("headcount.header", organisation=name, year=_year_label(year))
+        t("headcount.header", organisation=name, year=school_year_label(year))
         + "\n"
         + _figures(current, t)
     )
@@ -117,7 +118,9 @@ async def _advance(message: Message, state: FSMContext, t: Texts) -> None:
         text=t("headcount.cancel_button"), callback_data=HeadcountCallback(action="cancel", org=org)
     )
     await message.answer(
-        t("headcount.summary", year=_year_label(int(data["year"]))) + "\n" + _figures(shown, t),
+        t("headcount.summary", year=school_year_label(int(data["year"])))
+        + "\n"
+        + _figures(shown, t),
         reply_markup=builder.as_markup(),
     )
 
@@ -146,23 +149,17 @@ async def on_org_chosen(
     db: Database,
     t: Texts,
 ) -> None:
-    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
-        await query.answer(t("headcount.forbidden"), show_alert=True)
-        return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _start(query.message, state, callback_data.org, db, t)
+    message = await organisation_chosen(query, callback_data.org, person, t("headcount.forbidden"))
+    if message is not None:
+        await _start(message, state, callback_data.org, db, t)
 
 
 async def on_value(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    if await form_organisation(state, person) is None:
-        await state.clear()
-        await message.answer(t("headcount.not_curator"))
+    if await form_organisation_or_end(message, state, person, t("headcount.not_curator")) is None:
         return
-    value = _parse_count(message.text)
+    value = parse_count(message.text)
     if value is None:
-        await message.answer(t("headcount.bad_number", digits=MAX_DIGITS))
-        await _ask(message, state, t)
+        await on_not_a_number(message, state, t)
         return
     data = await state.get_data()
     name = COUNT_FIELDS[int(data["step"])]
@@ -175,10 +172,6 @@ async def on_not_a_number(message: Message, state: FSMContext, t: Texts) -> None
     await _ask(message, state, t)
 
 
-async def on_text_instead_of_button(message: Message, t: Texts) -> None:
-    await message.answer(t("hint.use_buttons"))
-
-
 async def on_step_button(
     query: CallbackQuery,
     callback_data: HeadcountCallback,
@@ -187,10 +180,12 @@ async def on_step_button(
     db: Database,
     t: Texts,
 ) -> None:
-    org_id = await form_organisation(state, person)
-    if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
-        await query.answer(t("headcount.forbidden"), show_alert=True)
+    allowed = await step_button_organisation(
+        query, callback_data.org, state, person, t("headcount.forbidden")
+    )
+    if allowed is None:
         return
+    org_id, message = allowed
     data = await state.get_data()
     form_state = await state.get_state()
     if callback_data.action == "keep" and form_state == HeadcountForm.value.state:
@@ -200,15 +195,12 @@ async def on_step_button(
             return
         await query.answer()
         await state.update_data(new={**data["new"], name: None})
-        await _advance(query.message, state, t)
+        await _advance(message, state, t)
     elif callback_data.action == "save" and form_state == HeadcountForm.confirm.state:
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await _save(query.message, state, org_id, db, t)
+        await close_keyboard(query, message)
+        await _save(message, state, org_id, db, t)
     elif callback_data.action == "cancel":
-        await query.answer()
-        await state.clear()
-        await query.message.answer(t("headcount.cancelled"))
+        await cancel_form(query, message, state, t("headcount.cancelled"))
     else:
         await query.answer(t("hint.stale_button"))
 
@@ -232,7 +224,9 @@ async def _save(message: Message, state: FSMContext, org_id: int, db: Database, 
         return
     await state.clear()
     values = {name: getattr(saved, name) for name in COUNT_FIELDS}
-    await message.answer(t("headcount.saved", year=_year_label(year)) + "\n" + _figures(values, t))
+    await message.answer(
+        t("headcount.saved", year=school_year_label(year)) + "\n" + _figures(values, t)
+    )
 
 
 async def _ask_again(message: Message, state: FSMContext, t: Texts) -> None:

@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PlanCallback, PlanStepCallback
 from bot.i18n import Texts, Translator
 from bot.render import safe
+from handlers.forms import on_text_instead_of_button
 from mentoring import plans
 from storage.db import Database
 from storage.people import Person
@@ -294,10 +295,6 @@ async def on_note(
         await message.answer(t(f"plans.problem.{problem}"))
         return
     await message.answer(t("plans.returned" if from_curator else "plans.comment_sent"))
-
-
-async def on_text_instead_of_button(message: Message, t: Texts) -> None:
-    await message.answer(t("hint.use_buttons"))
 
 
 async def on_stale_step(query: CallbackQuery, t: Texts) -> None:

@@ -19,10 +19,17 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PracticeCallback
 from bot.i18n import Texts
 from bot.render import safe
-from handlers.curator_forms import form_organisation, organisation_picker
+from handlers.curator_forms import (
+    cancel_form,
+    form_organisation_or_end,
+    organisation_chosen,
+    organisation_picker,
+    step_button_organisation,
+)
+from handlers.forms import close_keyboard, on_text_instead_of_button
 from mentoring import practices
 from mentoring.compatibility import FORMS
-from mentoring.curation import can_curate, curated_organisations
+from mentoring.curation import curated_organisations
 from storage.db import Database
 from storage.people import Person
 
@@ -62,19 +69,14 @@ async def on_org_chosen(
     person: Person | None,
     t: Texts,
 ) -> None:
-    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
-        await query.answer(t("practices.forbidden"), show_alert=True)
-        return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _start(query.message, state, callback_data.org, t)
+    message = await organisation_chosen(query, callback_data.org, person, t("practices.forbidden"))
+    if message is not None:
+        await _start(message, state, callback_data.org, t)
 
 
 async def on_title(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    org_id = await form_organisation(state, person)
+    org_id = await form_organisation_or_end(message, state, person, t("practices.not_curator"))
     if org_id is None:
-        await state.clear()
-        await message.answer(t("practices.not_curator"))
         return
     title = practices.clean_title(message.text)
     if title is None:
@@ -93,10 +95,8 @@ async def on_title(message: Message, state: FSMContext, person: Person | None, t
 
 
 async def on_link(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
-    org_id = await form_organisation(state, person)
+    org_id = await form_organisation_or_end(message, state, person, t("practices.not_curator"))
     if org_id is None:
-        await state.clear()
-        await message.answer(t("practices.not_curator"))
         return
     link = practices.clean_link(message.text)
     if link is None:
@@ -132,28 +132,26 @@ async def on_step_button(
     db: Database,
     t: Texts,
 ) -> None:
-    org_id = await form_organisation(state, person)
-    if not isinstance(query.message, Message) or org_id is None or org_id != callback_data.org:
-        await query.answer(t("practices.forbidden"), show_alert=True)
+    allowed = await step_button_organisation(
+        query, callback_data.org, state, person, t("practices.forbidden")
+    )
+    if allowed is None:
         return
+    org_id, message = allowed
     current = await state.get_state()
     if callback_data.action == "form" and current == PracticeForm.form.state:
         if not practices.valid_form(callback_data.form):
             await query.answer(t("hint.stale_button"))
             return
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await close_keyboard(query, message)
         await state.update_data(form=callback_data.form)
         await state.set_state(PracticeForm.link)
-        await query.message.answer(t("practices.ask_link"))
+        await message.answer(t("practices.ask_link"))
     elif callback_data.action == "save" and current == PracticeForm.confirm.state:
-        await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
-        await _save(query.message, state, person, org_id, db, t)
+        await close_keyboard(query, message)
+        await _save(message, state, person, org_id, db, t)
     elif callback_data.action == "cancel":
-        await query.answer()
-        await state.clear()
-        await query.message.answer(t("practices.cancelled"))
+        await cancel_form(query, message, state, t("practices.cancelled"))
     else:
         await query.answer(t("hint.stale_button"))
 
@@ -212,10 +210,6 @@ async def cmd_practices(message: Message, person: Person | None, db: Database, t
     if not found:
         lines.append(t("practices.list_empty"))
     await message.answer("\n".join(lines))
-
-
-async def on_text_instead_of_button(message: Message, t: Texts) -> None:
-    await message.answer(t("hint.use_buttons"))
 
 
 async def on_not_text(message: Message, t: Texts) -> None:

@@ -20,10 +20,11 @@ from bot.i18n import Texts
 from bot.render import safe
 from bot.settings import Settings
 from mentoring.access import Scope, load_scope
-from mentoring.stats import parse_period, school_year_of
+from mentoring.stats import parse_period, school_year_of, scope_organisations
 from mentoring.stats_activity import period_choices
 from mentoring.stats_service import StatsRequest, StatsService
 from reports.data import KpiValue, SatisfactionFigures, StatsReport
+from reports.labels import label
 from storage import stats as stats_store
 from storage.db import Database
 from storage.people import Person
@@ -41,39 +42,13 @@ def _period(code: str) -> str | None:
         return None
 
 
-def _label(t: Texts, key: str, fallback: str) -> str:
-    try:
-        return t(key)
-    except KeyError:
-        return fallback
-
-
-def _org_ids(scope: Scope, org: int) -> frozenset[int] | None:
-    """The ids to report on, or an empty set when `org` is outside the scope."""
-    if org:
-        return frozenset({org}) if scope.sees(org) else frozenset()
-    return scope.organisation_ids
-
-
 async def _request(
-    db: Database, scope: Scope, org: int, period: str, locale: str, t: Texts
+    stats: StatsService, scope: Scope, org: int, period: str, locale: str
 ) -> StatsRequest | None:
     """What to report on, or None when nothing in the scope matches."""
-    ids = _org_ids(scope, org)
-    if ids is not None and not ids:
-        return None
-    async with db.connect() as conn:
-        orgs = await stats_store.organisations_in_scope(conn, None if ids is None else sorted(ids))
-    if not orgs:
-        return None
-    areas = sorted(scope.municipalities | scope.regions)
-    if len(orgs) == 1:
-        label = orgs[0].name
-    elif not org and areas:
-        label = ", ".join(areas)
-    else:
-        label = t("stats.all_organisations", count=len(orgs))
-    return StatsRequest(ids, period, label, locale, datetime.now(UTC))
+    areas = () if org else sorted(scope.municipalities | scope.regions)
+    wanted = scope_organisations(scope, org or None)
+    return await stats.request(wanted, period, locale, datetime.now(UTC), areas=areas)
 
 
 def _value(kpi: KpiValue, t: Texts) -> str:
@@ -107,9 +82,9 @@ def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
     lines.append("")
     for kpi in total.kpis:
         mark = "✓" if kpi.met else "✗"
-        label = t(f"reports.kpi.{kpi.code}")
+        name = t(f"reports.kpi.{kpi.code}")
         lines.append(
-            t("stats.kpi_line", mark=mark, label=label, value=_value(kpi, t), target=kpi.target_pct)
+            t("stats.kpi_line", mark=mark, label=name, value=_value(kpi, t), target=kpi.target_pct)
         )
     lines.append("")
     lines.append(_satisfaction_line(total.mentee_satisfaction, t))
@@ -134,7 +109,7 @@ def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
         lines.append(
             t(
                 "stats.by_form",
-                form=_label(t, f"pairs.form.{row.form}", row.form),
+                form=label(t, f"pairs.form.{row.form}", row.form),
                 active=row.pairs_active,
                 formed=row.pairs_formed,
                 dissolved=row.pairs_dissolved,
@@ -197,7 +172,7 @@ async def cmd_stats(
         return
     code = _period("")
     assert code is not None  # the current school year always parses
-    request = await _request(db, scope, 0, code, locale, t)
+    request = await _request(stats, scope, 0, code, locale)
     if request is None:
         await message.answer(t("stats.no_organisations"))
         return
@@ -262,7 +237,7 @@ async def on_stats_button(
     if callback_data.action == "period":
         await _send_periods(message, org, t)
         return
-    request = await _request(db, scope, org, code, locale, t)
+    request = await _request(stats, scope, org, code, locale)
     if request is None:
         await message.answer(t("stats.no_organisations"))
     elif callback_data.action == "show":

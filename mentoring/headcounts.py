@@ -7,6 +7,7 @@ plausible school year) hold whichever way the numbers come in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,10 +18,12 @@ from storage.headcounts import Headcount
 
 __all__ = [
     "COUNT_FIELDS",
+    "MAX_DIGITS",
     "MAX_YEAR",
     "MIN_YEAR",
     "HeadcountError",
     "headcounts_of",
+    "parse_count",
     "set_headcounts",
 ]
 
@@ -34,6 +37,17 @@ COUNT_FIELDS = (
     "teachers_under_35",
     "partners_on_record",
 )
+
+
+MAX_DIGITS = len(str(MAX_COUNT))
+_DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+
+
+def parse_count(text: str | None) -> int | None:
+    """A typed figure (chat or web form): digits, spaces as thousands separators allowed;
+    None when it is not one. Plausibility is `set_headcounts`'s to judge."""
+    digits = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    return int(digits) if _DIGITS.fullmatch(digits) else None
 
 
 class HeadcountError(ValueError):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["Period", "parse_period", "school_year_of"]
+__all__ = ["Period", "parse_period", "school_year_label", "school_year_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,13 @@ def school_year_of(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
+def school_year_label(year: int) -> str:
+    """2026 → «2026/27»."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def _school_year(year: int) -> Period:
-    return Period(f"{year}/{(year + 1) % 100:02d}", date(year, 9, 1), date(year + 1, 8, 31), year)
+    return Period(school_year_label(year), date(year, 9, 1), date(year + 1, 8, 31), year)
 
 
 def parse_period(text: str) -> Period | None:

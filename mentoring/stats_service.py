@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 from mentoring.periods import parse_period
 from mentoring.stats import build_report
 from reports.data import StatsReport
+from reports.labels import label
+from storage import stats as stats_store
 from storage.db import Database
 
 __all__ = ["StatsRequest", "StatsResult", "StatsService"]
@@ -61,13 +63,6 @@ class StatsResult:
 def _texts(translator: Any, locale: str) -> Texts:
     bound: Texts = translator.bind(locale)
     return bound
-
-
-def _label(t: Texts, key: str, fallback: str) -> str:
-    try:
-        return t(key)
-    except KeyError:
-        return fallback
 
 
 async def _report(db: Database, request: StatsRequest, *, details: bool) -> StatsReport:
@@ -105,7 +100,7 @@ def _detail_images(report: StatsReport, t: Texts) -> tuple[bytes, ...]:
     images = [distribution_chart(total.mentee_satisfaction, total.mentor_satisfaction, t)]
     if report.impact:
         labels = {
-            item.item_code: _label(t, f"reports.impact_item.{item.item_code}", item.item_code)
+            item.item_code: label(t, f"reports.impact_item.{item.item_code}", item.item_code)
             for item in report.impact
         }
         images.append(impact_chart(report.impact, t, labels))
@@ -225,6 +220,35 @@ class StatsService:
             return await _compute(self.db, self.translator, kind, request, _in_thread)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, partial(_worker_run, kind, request))
+
+    async def request(
+        self,
+        org_ids: frozenset[int] | None,
+        period: str,
+        locale: str,
+        now: datetime,
+        *,
+        areas: Sequence[str] = (),
+    ) -> StatsRequest | None:
+        """What to report on (org_ids already checked against the person's scope), or None
+        when no organisation matches. Its label: the organisation's name; for several, the
+        coordinator's areas when given, else «Все организации (N)»."""
+        if org_ids is not None and not org_ids:
+            return None
+        async with self.db.connect() as conn:
+            orgs = await stats_store.organisations_in_scope(
+                conn, None if org_ids is None else sorted(org_ids)
+            )
+        if not orgs:
+            return None
+        if len(orgs) == 1:
+            scope_label = orgs[0].name
+        elif areas:
+            scope_label = ", ".join(areas)
+        else:
+            t = _texts(self.translator, locale)
+            scope_label = t("stats.all_organisations", count=len(orgs))
+        return StatsRequest(org_ids, period, scope_label, locale, now)
 
     async def report(self, request: StatsRequest) -> StatsReport:
         """The report alone (a table on a page): counting, no drawing, so in this process."""

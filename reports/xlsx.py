@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import KPI_CODES, OrganisationStats, SatisfactionFigures, StatsReport
+from reports.labels import label
 
 __all__ = ["analytical_report"]
 
@@ -32,14 +33,6 @@ SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
 
 def _fraction(pct: float | None) -> float | None:
     return None if pct is None else pct / 100.0
-
-
-def _label(t: Texts, key: str, fallback: str) -> str:
-    """A text for an open vocabulary (meeting types): the code itself when not translated."""
-    try:
-        return t(key)
-    except KeyError:
-        return fallback
 
 
 def _sheet(workbook: Workbook, t: Texts, name_key: str, columns: Sequence[str]) -> Worksheet:
@@ -177,10 +170,10 @@ def _pairs_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
             pair.organisation,
             pair.mentor or erased,
             ", ".join(name or erased for name in pair.mentees),
-            _label(t, f"pairs.form.{pair.form}", pair.form),
+            label(t, f"pairs.form.{pair.form}", pair.form),
             pair.order_number,
             pair.order_date,
-            _label(t, f"reports.pair_status.{pair.status}", pair.status),
+            label(t, f"reports.pair_status.{pair.status}", pair.status),
         )
         for pair in report.pairs
     )
@@ -193,7 +186,7 @@ def _by_form_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     for row in report.by_form:
         sheet.append(
             [
-                _label(t, f"pairs.form.{row.form}", row.form),
+                label(t, f"pairs.form.{row.form}", row.form),
                 row.pairs_formed,
                 row.pairs_active,
                 row.pairs_dissolved,
@@ -212,7 +205,7 @@ def _meetings_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet.append(
         [
             t("reports.column.organisation"),
-            *(_label(t, f"reports.meeting_type.{kind}", kind) for kind in types),
+            *(label(t, f"reports.meeting_type.{kind}", kind) for kind in types),
             t("reports.column.total"),
         ]
     )
@@ -228,7 +221,7 @@ def _impact_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet = _sheet(workbook, t, "impact", ("item", "before", "after", "change", "n"))
     rows = (
         (
-            _label(t, f"reports.impact_item.{i.item_code}", i.item_code),
+            label(t, f"reports.impact_item.{i.item_code}", i.item_code),
             i.mean_before,
             i.mean_after,
             i.change,

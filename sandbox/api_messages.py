@@ -154,7 +154,21 @@ def _editable(ctx: MethodContext) -> tuple[Chat, StoredMessage]:
     return chat, message
 
 
-def _finish_edit(ctx: MethodContext, chat: Chat, message: StoredMessage) -> dict[str, Any]:
+def _apply_edit(
+    ctx: MethodContext, chat: Chat, message: StoredMessage, body: dict[str, Any]
+) -> dict[str, Any]:
+    """One path for the three edits: `body` (text or caption with its entities, or nothing)
+    and the inline keyboard, which an edit without reply_markup drops, as in Telegram.
+
+    An edit that changes nothing is refused, as in Telegram; parse_mode alone is no change.
+    """
+    changes = {**body, "reply_markup": read_markup(ctx.params, inline_only=True).inline}
+    if all(getattr(message, name) == value for name, value in changes.items()):
+        raise bad_request(_NOT_MODIFIED)
+    for name, value in changes.items():
+        setattr(message, name, value)
+    if body:
+        message.parse_mode = ctx.params.text("parse_mode")
     message.edit_date = now()
     return message_object(ctx.bot, chat, message)
 
@@ -164,13 +178,7 @@ async def edit_message_text(ctx: MethodContext) -> dict[str, Any]:
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
     text, entities = _text(ctx)
-    # Without reply_markup the edit drops the inline keyboard, as in Telegram.
-    markup = read_markup(ctx.params, inline_only=True).inline
-    if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
-        raise bad_request(_NOT_MODIFIED)
-    message.text, message.entities, message.reply_markup = text, entities, markup
-    message.parse_mode = ctx.params.text("parse_mode")
-    return _finish_edit(ctx, chat, message)
+    return _apply_edit(ctx, chat, message, {"text": text, "entities": entities})
 
 
 async def edit_message_caption(ctx: MethodContext) -> dict[str, Any]:
@@ -178,21 +186,12 @@ async def edit_message_caption(ctx: MethodContext) -> dict[str, Any]:
     if message.file is None:
         raise bad_request("there is no caption in the message to edit")
     caption, entities = _caption(ctx)
-    markup = read_markup(ctx.params, inline_only=True).inline
-    if (caption, entities, markup) == (message.caption, message.entities, message.reply_markup):
-        raise bad_request(_NOT_MODIFIED)
-    message.caption, message.entities, message.reply_markup = caption, entities, markup
-    message.parse_mode = ctx.params.text("parse_mode")
-    return _finish_edit(ctx, chat, message)
+    return _apply_edit(ctx, chat, message, {"caption": caption, "entities": entities})
 
 
 async def edit_message_reply_markup(ctx: MethodContext) -> dict[str, Any]:
     chat, message = _editable(ctx)
-    markup = read_markup(ctx.params, inline_only=True).inline
-    if markup == message.reply_markup:
-        raise bad_request(_NOT_MODIFIED)
-    message.reply_markup = markup
-    return _finish_edit(ctx, chat, message)
+    return _apply_edit(ctx, chat, message, {})
 
 
 async def delete_message(ctx: MethodContext) -> bool:

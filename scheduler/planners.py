@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from scheduler.quiet_hours import shift_out_of_quiet_hours
@@ -31,6 +32,8 @@ __all__ = [
     "plan_wave_nudges",
     "weekly_digest_monday",
 ]
+
+_Label = TypeVar("_Label")
 
 REMINDER_LEADS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
 DIGEST_TIME = time(9, 0)
@@ -75,6 +78,33 @@ def _stamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def _addressed(
+    person: Participant,
+    *,
+    kind: str,
+    due: datetime,
+    dedupe_key: str,
+    timezone: str,
+    params: dict[str, str],
+    quiet_hours: bool,
+    lead_minutes: int = 0,
+) -> OutboxItem:
+    """An item for `person`; with `quiet_hours`, a pupil's is shifted out of them (тихие часы)."""
+    respect = quiet_hours and person.pupil
+    return OutboxItem(
+        person_id=person.person_id,
+        chat_id=person.chat_id,
+        locale=person.locale,
+        kind=kind,
+        due_at=shift_out_of_quiet_hours(due, timezone) if respect else due,
+        dedupe_key=dedupe_key,
+        respect_quiet_hours=respect,
+        timezone=timezone,
+        lead_minutes=lead_minutes,
+        params=params,
+    )
+
+
 def plan_meeting(
     meeting: MeetingFacts,
     participants: Sequence[Participant],
@@ -99,43 +129,35 @@ def plan_meeting(
     for lead in leads:
         if now >= meeting.starts_at - lead / 2:
             continue
+        minutes = int(lead.total_seconds() // 60)
         for person in participants:
-            due = meeting.starts_at - lead
-            if person.pupil:
-                due = shift_out_of_quiet_hours(due, meeting.timezone)
-                if due >= meeting.starts_at:
-                    continue
-            minutes = int(lead.total_seconds() // 60)
-            items.append(
-                OutboxItem(
-                    person_id=person.person_id,
-                    chat_id=person.chat_id,
-                    locale=person.locale,
-                    kind="meeting_reminder",
-                    due_at=due,
-                    dedupe_key=(
-                        f"meeting:{meeting.id}:remind:{minutes}:{person.person_id}"
-                        f":{_stamp(meeting.starts_at)}"
-                    ),
-                    respect_quiet_hours=person.pupil,
-                    timezone=meeting.timezone,
-                    lead_minutes=minutes,
-                    params=params,
-                )
+            item = _addressed(
+                person,
+                kind="meeting_reminder",
+                due=meeting.starts_at - lead,
+                dedupe_key=(
+                    f"meeting:{meeting.id}:remind:{minutes}:{person.person_id}"
+                    f":{_stamp(meeting.starts_at)}"
+                ),
+                timezone=meeting.timezone,
+                params=params,
+                quiet_hours=True,
+                lead_minutes=minutes,
             )
+            if item.respect_quiet_hours and item.due_at >= meeting.starts_at:
+                continue
+            items.append(item)
     asker = next((p for p in participants if p.person_id == meeting.asker_id), None)
     if asker is not None:
         items.append(
-            OutboxItem(
-                person_id=asker.person_id,
-                chat_id=asker.chat_id,
-                locale=asker.locale,
+            _addressed(
+                asker,
                 kind="meeting_held_question",
-                due_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+                due=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
                 dedupe_key=f"meeting:{meeting.id}:held-ask:{_stamp(meeting.starts_at)}",
-                respect_quiet_hours=False,
                 timezone=meeting.timezone,
                 params=params,
+                quiet_hours=False,
             )
         )
     return items
@@ -158,12 +180,20 @@ def _local_at(day: date, at: time, timezone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC"))
 
 
-def _current(now: datetime, due: datetime, until: datetime | None) -> bool:
-    """A reminder is planned once its time has come and until the next one supersedes it.
+def _current(
+    moments: Sequence[tuple[_Label, datetime]], now: datetime, last_until: datetime | None
+) -> list[tuple[_Label, datetime]]:
+    """The moments due by `now`: each from its time until the next one supersedes it (the
+    last until `last_until`, or for good when None).
 
     Planning only what is due keeps a nudge from reaching someone who has answered since.
     """
-    return due <= now and (until is None or now < until)
+    untils = [due for _, due in moments[1:]] + [last_until]
+    return [
+        (label, due)
+        for (label, due), until in zip(moments, untils, strict=True)
+        if due <= now and (until is None or now < until)
+    ]
 
 
 def plan_wave_nudges(
@@ -183,26 +213,19 @@ def plan_wave_nudges(
         for days in NUDGE_DAYS_BEFORE
     ]
     day_after = _local_at(deadline + timedelta(days=1), time(0, 0), timezone)
-    items = []
-    for index, (days, due) in enumerate(moments):
-        until = moments[index + 1][1] if index + 1 < len(moments) else day_after
-        if not _current(now, due, until):
-            continue
-        for person in non_responders:
-            items.append(
-                OutboxItem(
-                    person_id=person.person_id,
-                    chat_id=person.chat_id,
-                    locale=person.locale,
-                    kind="wave_nudge",
-                    due_at=shift_out_of_quiet_hours(due, timezone) if person.pupil else due,
-                    dedupe_key=f"wave:{wave_id}:nudge:{days}:{person.person_id}",
-                    respect_quiet_hours=person.pupil,
-                    timezone=timezone,
-                    params={"deadline": deadline.strftime("%d.%m.%Y"), "days": str(days)},
-                )
-            )
-    return items
+    return [
+        _addressed(
+            person,
+            kind="wave_nudge",
+            due=due,
+            dedupe_key=f"wave:{wave_id}:nudge:{days}:{person.person_id}",
+            timezone=timezone,
+            params={"deadline": deadline.strftime("%d.%m.%Y"), "days": str(days)},
+            quiet_hours=True,
+        )
+        for days, due in _current(moments, now, day_after)
+        for person in non_responders
+    ]
 
 
 def plan_roadmap_reminders(
@@ -221,28 +244,19 @@ def plan_roadmap_reminders(
         for days in ROADMAP_DAYS_BEFORE
     ]
     moments.append(("overdue", _local_at(due_on + timedelta(days=1), NUDGE_TIME, timezone)))
-    items = []
-    for index, (label, due) in enumerate(moments):
-        until = moments[index + 1][1] if index + 1 < len(moments) else None
-        if not _current(now, due, until):
-            continue
-        for person in curators:
-            items.append(
-                OutboxItem(
-                    person_id=person.person_id,
-                    chat_id=person.chat_id,
-                    locale=person.locale,
-                    kind="roadmap_reminder",
-                    due_at=due,
-                    dedupe_key=(
-                        f"roadmap:{item_id}:{label}:{person.person_id}:{due_on.isoformat()}"
-                    ),
-                    respect_quiet_hours=False,
-                    timezone=timezone,
-                    params={"label": label, "date": due_on.strftime("%d.%m.%Y")},
-                )
-            )
-    return items
+    return [
+        _addressed(
+            person,
+            kind="roadmap_reminder",
+            due=due,
+            dedupe_key=f"roadmap:{item_id}:{label}:{person.person_id}:{due_on.isoformat()}",
+            timezone=timezone,
+            params={"label": label, "date": due_on.strftime("%d.%m.%Y")},
+            quiet_hours=False,
+        )
+        for label, due in _current(moments, now, None)
+        for person in curators
+    ]
 
 
 def weekly_digest_monday(

@@ -96,11 +96,13 @@ async def test_the_detailed_report_shows_the_programme_effect(db: Database) -> N
     assert period is not None
     report = await build_report(db, None, period, scope_label="демо", now=NOW, details=True)
     items = {i.item_code: i for i in report.impact}
-    for role, (baseline, _) in impact_questions().items():
+    questions = impact_questions()
+    assert questions
+    for role, (baseline, _) in questions.items():
         asked = [items.get(f"{role}.{item}") for item in baseline.values()]
-        assert all(i is not None and i.n > 0 for i in asked), (role, asked)
+        assert asked and all(i is not None and i.n > 0 for i in asked), (role, asked)
     means = [(i.mean_before, i.mean_after) for i in items.values()]
-    assert all(
+    assert means and all(
         b is not None and a is not None and 1 <= min(b, a) <= max(b, a) <= 10 for b, a in means
     )
     # the generator aims at about +1 point of ten (some people get worse); 0.3 leaves room

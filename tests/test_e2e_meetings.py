@@ -11,14 +11,12 @@ from sqlalchemy import select
 
 from bot.callbacks import MeetingActionCallback, PairMeetingCallback
 from bot.i18n import Translator, load_translator
-from mentoring import meetings as service
 from sandbox import SandboxClient, SandboxServer
 from scheduler.clock import FakeClock
 from scheduler.jobs import MeetingPlanner
 from storage import meetings as meeting_store
 from storage.db import Database
 from storage.schema import people, responses
-from tests.chat import ChatUser
 from tests.sandbox_respondent import SandboxRespondent
 from tests.survey_driver import answer_survey
 from tests.test_e2e_reminders import (
@@ -30,7 +28,7 @@ from tests.test_e2e_reminders import (
     utc,
     wait_rows,
 )
-from tests.test_meetings import NewUser, _person, org_of, pair_of, rows, setup_pair
+from tests.test_meetings import NewUser, rows, setup_pair
 
 pytestmark = pytest.mark.e2e
 
@@ -115,21 +113,10 @@ async def test_cancel_button_in_meetings_asks_a_reason_and_cancels(
     db: Database, new_user: NewUser, translator: Translator
 ) -> None:
     s = await setup_pair(db, new_user, "Europe/Moscow")
-    mentor, mentee = s["mentor"], s["mentee"]
-    assert isinstance(mentor, ChatUser) and isinstance(mentee, ChatUser)
+    mentor, mentee = s.mentor, s.mentee
     now = datetime.now(UTC)
     starts = now + timedelta(days=2)
-    made = await service.create(
-        db,
-        translator,
-        await _person(db, mentor),
-        organisation_id=org_of(s),
-        pair_id=pair_of(s),
-        kind="regular",
-        starts_at=starts,
-        place="онлайн",
-        now=now,
-    )
+    made = await s.propose(db, translator, starts_at=starts, now=now)
     assert made.meeting_id
     local = starts.astimezone(ZoneInfo("Europe/Moscow"))
     label = f"Отменить встречу {local:%d.%m %H:%M}"
@@ -162,9 +149,8 @@ async def test_first_meeting_button_opens_the_meeting_form_with_intro_chosen(
     db: Database, new_user: NewUser, translator: Translator
 ) -> None:
     s = await setup_pair(db, new_user, "Europe/Moscow")
-    mentor, mentee = s["mentor"], s["mentee"]
-    assert isinstance(mentor, ChatUser) and isinstance(mentee, ChatUser)
-    button = PairMeetingCallback(pair=pair_of(s)).pack()
+    mentor, mentee = s.mentor, s.mentee
+    button = PairMeetingCallback(pair=s.pair).pack()
     # the mentee cannot schedule: the old hint, and no form
     await mentee.press_data((await mentee.send("/meetings"))[-1], button)
     assert "предлагает наставник" in (mentee.last().text or "")
@@ -177,6 +163,6 @@ async def test_first_meeting_button_opens_the_meeting_form_with_intro_chosen(
     await mentor.send("Кабинет 3")
     assert "Встреча назначена" in (mentor.last().text or "")
     async with db.connect() as conn:
-        [meeting] = await meeting_store.of_organisation(conn, org_of(s))
-    assert meeting.kind == "intro" and meeting.pair_id == pair_of(s)
+        [meeting] = await meeting_store.of_organisation(conn, s.org)
+    assert meeting.kind == "intro" and meeting.pair_id == s.pair
     assert meeting.starts_at == datetime.combine(day, time(15), ZoneInfo("Europe/Moscow"))

@@ -23,6 +23,7 @@ from storage import people as people_store
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import outbox
+from tests.factories import make_approved_pair, make_member
 from tests.process import BotProcess
 from tests.test_e2e_surveys import daytime_zone
 
@@ -48,16 +49,6 @@ class World:
     users: dict[str, SandboxUser]  # role → sandbox user
 
 
-async def _person(db: Database, user: SandboxUser, name: str, org: int, role: str) -> int:
-    async with db.begin() as conn:
-        pid = await people_store.create(
-            conn, telegram_id=user.id, locale="ru", username=None, status="active"
-        )
-        await people_store.set_name(conn, pid, name, "active")
-        await people_store.add_membership(conn, pid, org, role)
-    return pid
-
-
 async def make_world(tmp_path: Path, sb: SandboxClient) -> World:
     """An organisation where it is daytime now, with a curator and an approved pair."""
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
@@ -75,20 +66,8 @@ async def make_world(tmp_path: Path, sb: SandboxClient) -> World:
     for user in users.values():  # a chat the bot may write to (no 403)
         await user.send("/start")
     names = {"mentor": "Смирнова Ольга", "mentee": "Аннова Анна", "curator": "Кураторова Елена"}
-    ids = {role: await _person(db, users[role], names[role], org.id, role) for role in users}
-    async with db.begin() as conn:
-        pair = await pair_store.create_pair(
-            conn,
-            organisation_id=org.id,
-            mentor_id=ids["mentor"],
-            mentee_ids=[ids["mentee"]],
-            form="student_student",
-            order_number="1",
-            order_date=date.today(),
-            approved_by=None,
-            fit_flag=True,
-            now=datetime.now(UTC),
-        )
+    ids = {role: await make_member(db, users[role].id, names[role], org.id, role) for role in users}
+    pair = await make_approved_pair(db, org.id, ids["mentor"], ids["mentee"])
     return World(db, db_url, org.id, pair, timezone, ids, users)
 
 

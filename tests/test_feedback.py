@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.i18n import Translator
 from mentoring.waves import start_feedback
 from storage.db import Database
-from storage.schema import outbox, people, responses, survey_assignments
+from storage.schema import outbox, responses, survey_assignments
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
-from tests.factories import make_invite, make_school
+from tests.factories import make_school, register_student_mentee
 from tests.survey_driver import answer_survey
 
 
@@ -22,15 +22,7 @@ async def test_feedback_for_a_meeting_is_queued_once_and_answered(
 ) -> None:
     school = await make_school(db)
     nina = new_user("Нина")
-    await nina.press(
-        (await nina.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Согласен"
-    )
-    await nina.send("Нинова Нина")
-    await answer_survey(nina, db, nina.user.id, {"position": "Студент колледжа или вуза"})
-    async with db.connect() as conn:
-        person_id = (
-            await conn.execute(select(people.c.id).where(people.c.telegram_id == nina.user.id))
-        ).scalar_one()
+    person_id = await register_student_mentee(db, nina, school, "Нинова Нина")
     registry = load_definitions()
     first = await start_feedback(
         db,
@@ -82,15 +74,7 @@ async def test_one_nudge_a_day_later_only_if_unanswered(
 
     school = await make_school(db)
     oleg = new_user("Олег")
-    await oleg.press(
-        (await oleg.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Согласен"
-    )
-    await oleg.send("Олегов Олег")
-    await answer_survey(oleg, db, oleg.user.id, {"position": "Студент колледжа или вуза"})
-    async with db.connect() as conn:
-        person_id = (
-            await conn.execute(select(people.c.id).where(people.c.telegram_id == oleg.user.id))
-        ).scalar_one()
+    person_id = await register_student_mentee(db, oleg, school, "Олегов Олег")
     registry = load_definitions()
     now = datetime.now(UTC)
     await start_feedback(

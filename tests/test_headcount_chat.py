@@ -115,3 +115,23 @@ async def test_forged_callbacks_for_another_organisation_are_refused(
     await curator.press(summary, "Сохранить")
     assert [h.pupils_10_19 for h in await headcounts_of(db, school)] == [40]
     assert await headcounts_of(db, other) == []
+
+
+async def test_text_at_the_summary_gets_a_hint_and_cancel_ends_the_form(
+    db: Database, new_user: NewUser
+) -> None:
+    school = await make_school(db)
+    curator = await _curator(db, new_user, school)
+
+    await curator.send("/headcount")
+    for value in ("40", "10", "3", "8"):
+        await curator.send(value)
+    summary = (await curator.send("1"))[-1]
+    assert "кнопкой" in ((await curator.send("сохрани"))[-1].text or "")
+
+    replies = await curator.press(summary, "Отмена")
+    assert "ничего не меняем" in (replies[-1].text or "")
+    assert await headcounts_of(db, school) == []
+    await curator.press_data(summary, HeadcountCallback(action="save", org=school).pack())
+    assert "недоступна" in str(curator.callback_answers()[-1].get("text")), "the form is over"
+    assert await headcounts_of(db, school) == []

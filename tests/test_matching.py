@@ -695,4 +695,5 @@ def test_medium_instance_with_partners_and_groups() -> None:
     assert forms_used <= set(FORMS) and len(forms_used) > 1
     # Partner mentors only ever run partner forms.
     partners = {m.person_id for m in mentors if m.organisation_id == 2}
-    assert all(form in PARTNER_FORMS for _, mm, form in placements(proposal) if mm in partners)
+    partner_forms = [form for _, mm, form in placements(proposal) if mm in partners]
+    assert partner_forms and all(form in PARTNER_FORMS for form in partner_forms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,67 +16,70 @@ from mentoring.organisations import create_organisation
 from scheduler.clock import FakeClock
 from scheduler.jobs import MeetingPlanner
 from storage import meetings as meeting_store
-from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
 from storage.schema import outbox
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
+from tests.factories import make_approved_pair, make_member
 
 NewUser = Callable[..., ChatUser]
 
 
-async def person(db: Database, user: ChatUser, name: str, org: int, role: str) -> int:
-    async with db.begin() as conn:
-        pid = await people_store.create(
-            conn, telegram_id=user.user.id, locale="ru", username=None, status="active"
+@dataclass(frozen=True)
+class PairSetup:
+    """A school with an approved mentor–mentee pair, a pupil without a pair and a curator."""
+
+    org: int
+    pair: int
+    ids: dict[str, int]  # role name → person id
+    mentor: ChatUser
+    mentee: ChatUser
+    stranger: ChatUser
+    curator: ChatUser
+
+    async def propose(
+        self,
+        db: Database,
+        translator: Translator,
+        *,
+        starts_at: datetime,
+        now: datetime,
+        by: ChatUser | None = None,
+        kind: str = "regular",
+        place: str = "онлайн",
+    ) -> service.Outcome:
+        """A meeting proposed for the pair through the service, by the mentor unless `by`."""
+        return await service.create(
+            db,
+            translator,
+            await _person(db, by or self.mentor),
+            organisation_id=self.org,
+            pair_id=self.pair,
+            kind=kind,
+            starts_at=starts_at,
+            place=place,
+            now=now,
         )
-        await people_store.set_name(conn, pid, name, "active")
-        await people_store.add_membership(conn, pid, org, role)
-    return pid
 
 
-async def setup_pair(db: Database, new_user: NewUser, tz: str) -> dict[str, object]:
+async def setup_pair(db: Database, new_user: NewUser, tz: str) -> PairSetup:
     org = await create_organisation(
         db, name=f"Школа {tz}", kind="school", municipality="г.", region="р.", timezone=tz
     )
     mentor, mentee, stranger, curator = (new_user(n) for n in ("Ольга", "Аня", "Чужой", "Елена"))
+    names = {
+        "mentor": (mentor, "Смирнова Ольга", "mentor"),
+        "mentee": (mentee, "Аннова Анна", "mentee"),
+        "stranger": (stranger, "Чужов Пётр", "mentee"),
+        "curator": (curator, "Кураторова Елена", "curator"),
+    }
     ids = {
-        "mentor": await person(db, mentor, "Смирнова Ольга", org.id, "mentor"),
-        "mentee": await person(db, mentee, "Аннова Анна", org.id, "mentee"),
-        "stranger": await person(db, stranger, "Чужов Пётр", org.id, "mentee"),
-        "curator": await person(db, curator, "Кураторова Елена", org.id, "curator"),
+        key: await make_member(db, user.user.id, name, org.id, role)
+        for key, (user, name, role) in names.items()
     }
-    async with db.begin() as conn:
-        pair_id = await pair_store.create_pair(
-            conn,
-            organisation_id=org.id,
-            mentor_id=ids["mentor"],
-            mentee_ids=[ids["mentee"]],
-            form="student_student",
-            order_number="1",
-            order_date=date.today(),
-            approved_by=None,
-            fit_flag=True,
-            now=datetime.now(UTC),
-        )
-    return {
-        "org": org.id,
-        "pair": pair_id,
-        "ids": ids,
-        "mentor": mentor,
-        "mentee": mentee,
-        "stranger": stranger,
-        "curator": curator,
-    }
-
-
-def org_of(s: dict[str, object]) -> int:
-    return int(str(s["org"]))
-
-
-def pair_of(s: dict[str, object]) -> int:
-    return int(str(s["pair"]))
+    pair = await make_approved_pair(db, org.id, ids["mentor"], ids["mentee"])
+    return PairSetup(org.id, pair, ids, mentor, mentee, stranger, curator)
 
 
 async def rows(db: Database, kind: str) -> list[tuple[int, datetime, str, dict]]:  # type: ignore[type-arg]
@@ -100,8 +104,7 @@ async def schedule_in_chat(mentor: ChatUser, local: datetime) -> None:
 
 async def check_flow(db: Database, new_user: NewUser, translator: Translator, tz: str) -> None:
     s = await setup_pair(db, new_user, tz)
-    mentor, mentee = s["mentor"], s["mentee"]
-    assert isinstance(mentor, ChatUser) and isinstance(mentee, ChatUser)
+    mentor, mentee = s.mentor, s.mentee
     zone = ZoneInfo(tz)
     local = datetime.combine(date.today() + timedelta(days=5), datetime.min.time(), zone).replace(
         hour=16, minute=30
@@ -181,33 +184,13 @@ async def test_forged_callbacks_are_refused(
     db: Database, new_user: NewUser, translator: Translator
 ) -> None:
     s = await setup_pair(db, new_user, "Europe/Moscow")
-    mentor, stranger, mentee = s["mentor"], s["stranger"], s["mentee"]
-    assert isinstance(mentor, ChatUser) and isinstance(stranger, ChatUser)
-    assert isinstance(mentee, ChatUser)
+    mentor, stranger, mentee = s.mentor, s.stranger, s.mentee
     now = datetime.now(UTC)
-    outcome = await service.create(
-        db,
-        translator,
-        await _person(db, mentor),
-        organisation_id=org_of(s),
-        pair_id=pair_of(s),
-        kind="regular",
-        starts_at=now + timedelta(days=2),
-        place="онлайн",
-        now=now,
-    )
+    outcome = await s.propose(db, translator, starts_at=now + timedelta(days=2), now=now)
     assert outcome.ok and outcome.meeting_id
     # a mentee may not create; a stranger may not create for somebody else's pair
-    refused = await service.create(
-        db,
-        translator,
-        await _person(db, stranger),
-        organisation_id=org_of(s),
-        pair_id=pair_of(s),
-        kind="regular",
-        starts_at=now + timedelta(days=2),
-        place="x",
-        now=now,
+    refused = await s.propose(
+        db, translator, starts_at=now + timedelta(days=2), now=now, by=stranger, place="x"
     )
     assert refused.reason == "no_rights"
     message = (await stranger.send("/meetings"))[-1]
@@ -230,21 +213,10 @@ async def test_reschedule_withdraws_old_reminders(
     db: Database, new_user: NewUser, translator: Translator
 ) -> None:
     s = await setup_pair(db, new_user, "Europe/Moscow")
-    mentor, mentee = s["mentor"], s["mentee"]
-    assert isinstance(mentor, ChatUser) and isinstance(mentee, ChatUser)
+    mentee = s.mentee
     now = datetime(2030, 5, 10, 6, 0, tzinfo=UTC)  # 09:00 in Moscow; the meeting at 19:00
     start = now + timedelta(hours=10)
-    made = await service.create(
-        db,
-        translator,
-        await _person(db, mentor),
-        organisation_id=org_of(s),
-        pair_id=pair_of(s),
-        kind="intro",
-        starts_at=start,
-        place="онлайн",
-        now=now,
-    )
+    made = await s.propose(db, translator, starts_at=start, now=now, kind="intro")
     assert made.meeting_id
     assert (
         await service.answer(

@@ -19,8 +19,7 @@ async def test_digest_once_per_day_from_nine(
     db: Database, new_user: NewUser, translator: Translator
 ) -> None:
     s = await setup_pair(db, new_user, "Asia/Vladivostok")
-    curator = s["curator"]
-    assert isinstance(curator, ChatUser)
+    curator = s.curator
     day = date.today() + timedelta(days=1)
     zone = ZoneInfo("Asia/Vladivostok")
     before_nine = datetime.combine(day, time(8, 30), zone).astimezone(UTC)

@@ -25,13 +25,12 @@ async def test_nudges_only_to_non_responders(
 ) -> None:
     tz = "Asia/Vladivostok"
     s = await setup_pair(db, new_user, tz)
-    ids = s["ids"]
-    assert isinstance(ids, dict)
+    ids = s.ids
     deadline = date.today() + timedelta(days=10)
     async with db.begin() as conn:
         wave = await surveys.create_wave(
             conn,
-            organisation_id=int(str(s["org"])),
+            organisation_id=s.org,
             survey_code="intake_mentee",
             role="mentee",
             deadline=deadline,
@@ -62,9 +61,7 @@ async def test_nudges_only_to_non_responders(
         == 0
     )
     [(chat, _, key, payload)] = await rows(db, "wave_nudge")
-    stranger = s["stranger"]
-    assert isinstance(stranger, ChatUser)
-    assert chat == stranger.user.id and key == f"wave:{wave.id}:nudge:3:{ids['stranger']}"
+    assert chat == s.stranger.user.id and key == f"wave:{wave.id}:nudge:3:{ids['stranger']}"
     assert deadline.strftime("%d.%m.%Y") in payload["text"]
     # The same reminder as the back office's «Напомнить»: text and a button that starts it.
     assert "ждёт ваших ответов" in payload["text"]

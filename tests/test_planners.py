@@ -94,6 +94,14 @@ def test_pupils_never_at_night_and_reminders_precede_the_meeting(
     from datetime import time
 
     items = plan_meeting(meeting(start, tz), [MENTOR, PUPIL], start - before)
+    # the mentor is never shifted: he gets each reminder with more than half its lead left,
+    # so the checks below do not pass on an empty plan
+    mentor_leads = {
+        i.lead_minutes
+        for i in items
+        if i.kind == "meeting_reminder" and i.person_id == MENTOR.person_id
+    }
+    assert mentor_leads == {60 * h for h in (24, 1) if before > timedelta(hours=h) / 2}
     for item in items:
         if item.kind != "meeting_reminder":
             continue

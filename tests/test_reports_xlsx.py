@@ -105,7 +105,8 @@ def test_workbook_has_every_sheet_with_bold_frozen_headers() -> None:
     assert book.sheetnames == SHEETS_RU
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
-        assert all(cell.font.bold for cell in sheet[1] if cell.value is not None)
+        headers = [cell for cell in sheet[1] if cell.value is not None]
+        assert headers and all(cell.font.bold for cell in headers), sheet.title
         assert sheet.column_dimensions["A"].width >= 10
     assert rows(book, "KPI")[0] == (
         "Организация",

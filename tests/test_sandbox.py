@@ -439,6 +439,40 @@ async def test_edits_follow_telegram_rules(bot: Bot, sb: SandboxClient) -> None:
     assert [m.message_id for m in await anna.chat()] == [own.message_id]
 
 
+async def test_caption_edits_follow_the_same_rules(bot: Bot, sb: SandboxClient) -> None:
+    anna = await started_user(sb)
+    photo = await bot.send_photo(
+        anna.id,
+        BufferedInputFile(CHART, "chart.png"),
+        caption="График",
+        reply_markup=agree_keyboard(),
+    )
+    text_only = await bot.send_message(anna.id, "Без подписи")
+    with pytest.raises(TelegramBadRequest, match="there is no text in the message to edit"):
+        await bot.edit_message_text("текст", chat_id=anna.id, message_id=photo.message_id)
+    with pytest.raises(TelegramBadRequest, match="there is no caption in the message to edit"):
+        await bot.edit_message_caption(
+            chat_id=anna.id, message_id=text_only.message_id, caption="подпись"
+        )
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_caption(
+            chat_id=anna.id,
+            message_id=photo.message_id,
+            caption="График",
+            reply_markup=agree_keyboard(),
+        )
+    # A new caption without markup: the keyboard goes away, as with a text edit.
+    edited = await bot.edit_message_caption(
+        chat_id=anna.id,
+        message_id=photo.message_id,
+        caption="<b>Новый</b> график",
+        parse_mode="HTML",
+    )
+    assert isinstance(edited, Message) and edited.caption == "Новый график"
+    assert edited.reply_markup is None and edited.edit_date is not None
+    assert [e.type for e in edited.caption_entities or []] == ["bold"]
+
+
 async def test_injected_faults_fail_then_recover(bot: Bot, sb: SandboxClient) -> None:
     anna = await started_user(sb)
     await sb.inject_fault("sendMessage", status=429, retry_after=7, count=2)

@@ -137,4 +137,4 @@ async def test_forged_and_stale_survey_buttons_change_nothing(
         ).all()
     assert after == before
     notices = [a.get("text") for a in kira.callback_answers()[-3:]]
-    assert all(n for n in notices)
+    assert len(notices) == 3 and all(notices)

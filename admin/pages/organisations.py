@@ -8,7 +8,14 @@ from admin.context import actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.invites import invite_cards
 from admin.render import BASE, redirect, render
-from mentoring.headcounts import MAX_YEAR, MIN_YEAR, HeadcountError, headcounts_of, set_headcounts
+from mentoring.headcounts import (
+    MAX_YEAR,
+    MIN_YEAR,
+    HeadcountError,
+    headcounts_of,
+    parse_count,
+    set_headcounts,
+)
 from mentoring.organisations import OrganisationError, create_organisation, update_organisation
 from mentoring.stats import school_year_of
 from storage import organisations as org_store
@@ -156,11 +163,12 @@ async def organisation_update(request: web.Request) -> web.Response:
 
 def _count(values: dict[str, str], name: str) -> int | None:
     raw = values[name]
-    if raw == "":
+    if raw.strip() == "":
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    value = parse_count(raw)
+    if value is None:
         raise HeadcountError("number", name, f"{name}: not a whole number")
-    return int(raw)
+    return value
 
 
 @routes.post("/organisations/{org_id}/headcounts", name="organisation_headcounts")

@@ -17,7 +17,6 @@ from bot.i18n import Texts
 from mentoring.stats import Period, parse_period, school_year_of
 from mentoring.stats_service import StatsRequest
 from reports.data import StatsReport
-from storage import stats as stats_store
 
 __all__ = [
     "PeriodChoice",
@@ -70,14 +69,9 @@ def bot_texts(request: web.Request, actor: Actor) -> Texts:
 
 async def _request(request: web.Request, actor: Actor, code: str) -> StatsRequest | None:
     ctx = context_of(request)
-    ids = actor.scope.organisation_ids
-    async with ctx.config.db.connect() as conn:
-        orgs = await stats_store.organisations_in_scope(conn, None if ids is None else sorted(ids))
-    if not orgs:
-        return None
-    t = bot_texts(request, actor)
-    label = orgs[0].name if len(orgs) == 1 else t("stats.all_organisations", count=len(orgs))
-    return StatsRequest(ids, code, label, actor.locale, ctx.config.clock())
+    return await ctx.config.stats.request(
+        actor.scope.organisation_ids, code, actor.locale, ctx.config.clock()
+    )
 
 
 async def scope_report(request: web.Request, actor: Actor, code: str) -> StatsReport | None:

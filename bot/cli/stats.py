@@ -14,6 +14,7 @@ from bot.i18n import load_translator
 from handlers.stats import summary_text
 from mentoring import targets as target_service
 from mentoring.headcounts import HeadcountError, set_headcounts
+from mentoring.periods import school_year_label
 from mentoring.stats import Period, build_report, parse_period
 from reports.data import StatsReport
 from reports.xlsx import analytical_report
@@ -62,7 +63,7 @@ def headcount_set(
         run_async(with_database(settings, _set))
     except HeadcountError as exc:
         fail(str(exc))
-    click.echo(f"headcount of organisation {organisation_id} for {year}/{(year + 1) % 100:02d} set")
+    click.echo(f"headcount of organisation {organisation_id} for {school_year_label(year)} set")
 
 
 @cli.group()
