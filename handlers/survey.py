@@ -103,9 +103,11 @@ async def on_start_pressed(
     if screen is None:
         await query.answer(t("hint.stale_button"))
         return
-    await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
-    await show(query.message.bot, query.message.chat.id, screen)  # type: ignore[arg-type]
+    try:
+        await query.message.edit_reply_markup(reply_markup=None)
+        await show(query.message.bot, query.message.chat.id, screen)  # type: ignore[arg-type]
+    finally:
+        await query.answer()  # last: an answered press means its screen is already shown
 
 
 async def on_survey_text(
@@ -159,21 +161,37 @@ async def on_survey_button(
         t,
         response_id=callback_data.r,
     )
-    await query.answer(turn.notice)
+    # The press is answered last, once its screen is shown: a quick second tap (a person's
+    # or a test client's) then always meets the new keyboard, never the old one.
+    try:
+        await _show_turn(query.message, bot, person, turn, db, questionnaires, locale, t)
+    finally:
+        await query.answer(turn.notice)
+
+
+async def _show_turn(
+    message: Message,
+    bot: Bot,
+    person: Person,
+    turn: Turn,
+    db: Database,
+    questionnaires: QuestionnaireService,
+    locale: str,
+    t: Texts,
+) -> None:
     if not turn.changed or turn.screen is None:
         return
-    chat_id = query.message.chat.id
     if turn.same_question and not turn.submitted_survey:
         # Toggling a choice: the same question, updated in place.
         screen = turn.screen
-        await query.message.edit_text(
+        await message.edit_text(
             screen.view.text,
             reply_markup=survey_keyboard(screen.view, screen.response_id, screen.step),
             parse_mode=None,
         )
         return
-    await query.message.edit_reply_markup(reply_markup=None)
-    await _reply(bot, chat_id, person, turn, db, questionnaires, locale, t)
+    await message.edit_reply_markup(reply_markup=None)
+    await _reply(bot, message.chat.id, person, turn, db, questionnaires, locale, t)
 
 
 def build_router() -> Router:

@@ -145,6 +145,10 @@ class SandboxClient:
         }
         return FaultInfo.from_json(await self.request("POST", "/faults", body))
 
+    async def set_latency(self, method: str, seconds: float) -> None:
+        """Every later call of ``method`` takes ``seconds`` before its effect (0 clears it)."""
+        await self.request("PUT", f"/latency/{method}", {"seconds": seconds})
+
     async def faults(self) -> list[FaultInfo]:
         payload = await self.request("GET", "/faults")
         return [FaultInfo.from_json(raw) for raw in payload["faults"]]

@@ -241,6 +241,21 @@ async def clear_faults(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+@routes.put(f"{CONTROL_PREFIX}/latency/{{method}}")
+async def set_latency(request: web.Request) -> web.Response:
+    body = await _body(request)
+    seconds = body.get("seconds")
+    if not isinstance(seconds, int | float) or not 0 <= seconds <= 30:
+        raise ControlError(400, "bad_field", "need seconds between 0 and 30")
+    latency = _state(request).latency
+    method = request.match_info["method"].lower()
+    if seconds:
+        latency[method] = float(seconds)
+    else:
+        latency.pop(method, None)
+    return web.json_response({"method": method, "seconds": float(seconds)})
+
+
 @routes.get(f"{CONTROL_PREFIX}/calls")
 async def list_calls(request: web.Request) -> web.Response:
     method = request.query.get("method", "").lower()

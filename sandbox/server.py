@@ -7,6 +7,7 @@ Control:   {base}/_sandbox/...                   (see sandbox.control)
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -48,6 +49,9 @@ async def _call_method(
     fault = state.faults.take(name)
     if fault is not None:
         raise fault
+    delay = state.latency.get(name.lower())
+    if delay:
+        await asyncio.sleep(delay)
     return await handler(MethodContext(state=state, bot=bot, params=params))
 
 

@@ -258,6 +258,8 @@ class SandboxState:
         self.bots: dict[int, BotState] = {}
         self.files = FileStore()
         self.faults = FaultBook()
+        # Seconds a method takes before its effect (a slow network to Telegram), by method.
+        self.latency: dict[str, float] = {}
         self.calls: deque[dict[str, Any]] = deque(maxlen=10_000)
         self._call_seq = itertools.count(1)
 
