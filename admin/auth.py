@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from admin.context import ACTOR, Actor, AdminContext, actor_of, context_of
 from admin.render import BASE, redirect, render
@@ -91,7 +92,7 @@ async def errors_middleware(request: web.Request, handler: Any) -> web.StreamRes
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
@@ -132,12 +133,43 @@ async def login_page(request: web.Request) -> web.Response:
     async with ctx.config.db.connect() as conn:
         if await admin_sessions.is_spent(conn, found.token_id):
             return render(request, "signed_out.html", status=403, reason="used_link")
-    return render(request, "login.html", token=token)
+    response = render(request, "login.html", token=token)
+    # With "no-referrer" a browser posts the form with `Origin: null`; this page's own
+    # origin is what `_from_the_office` checks (the token stays within the site).
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    try:
+        parsed = URL(url)
+        return (parsed.scheme.lower(), (parsed.host or "").lower(), parsed.port)
+    except (ValueError, TypeError):
+        return None
+
+
+def _from_the_office(request: web.Request, base_url: str) -> bool:
+    """Login CSRF: the sign-in form must come from the back office's own page, else another
+    site could sign a curator's browser in as its own account. Browsers say where a POST
+    comes from (Sec-Fetch-Site, Origin; Referer when Origin is absent or "null"); a POST that
+    says nothing is refused too: every browser in use sends Origin with it."""
+    expected = _origin(base_url)
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site != "same-origin":
+        return False
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return _origin(origin) == expected
+    referer = request.headers.get("Referer")
+    return bool(referer) and _origin(referer or "") == expected
 
 
 @routes.post("/login", name="login_confirm")
 async def login(request: web.Request) -> web.Response:
     ctx = context_of(request)
+    if not _from_the_office(request, ctx.config.base_url):
+        log.warning("admin.login_refused reason=cross_site")
+        return render(request, "signed_out.html", status=403, reason="cross_site")
     now = ctx.config.clock()
     form = await request.post()
     token = form.get("token")

@@ -1,4 +1,4 @@
-"""The main job: bot (long polling), scheduler and web server on one event loop."""
+"""The main job: bot (long polling through the inbox), scheduler and web server on one loop."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from admin.secret import ensure_secret_key
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import load_translator
+from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
-from bot.web import build_web_app, mount_sandbox_page, start_web
+from bot.web import build_web_app, check_listen, listen_error, mount_sandbox_page, start_web
 from mentoring.stats_service import StatsService
 from scheduler.clock import SystemClock
 from scheduler.jobs import MeetingPlanner
@@ -20,7 +21,7 @@ from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
 from scheduler.stats_refresh import StatsRefresher
 from storage.db import Database
-from storage.migrate import upgrade
+from storage.migrate import UnknownMigration, upgrade
 from surveys.definitions import DefinitionError, load_definitions
 
 __all__ = ["SANDBOX_BOT_USERNAME", "SANDBOX_TOKEN", "open_database", "run"]
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "1000000001:sandbox-embedded"
 SANDBOX_BOT_USERNAME = "mentor_sandbox_bot"
+SANDBOX_HOST = "127.0.0.1"
 
 
 async def open_database(settings: Settings, *, migrate: bool) -> Database:
@@ -48,6 +50,13 @@ async def open_database(settings: Settings, *, migrate: bool) -> Database:
         await db.ping()
         if migrate:
             await upgrade(db)
+    except UnknownMigration as exc:
+        await db.close()
+        revisions = ", ".join(repr(revision) for revision in exc.revisions)
+        raise SettingsError(
+            f"setting DATABASE_URL: the database is at migration {revisions}, which this "
+            "version does not know (a newer version wrote it): run that one or restore a backup"
+        ) from None
     except (SQLAlchemyError, OSError) as exc:
         await db.close()
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
@@ -67,14 +76,33 @@ def _announce_sandbox(base_url: str) -> None:
         log.warning(line)
 
 
+async def _check_ports(settings: Settings) -> None:
+    """A busy port or an unknown host stops the start as one line, before anything else."""
+    await check_listen(
+        settings.web_host, settings.web_port, host_setting="WEB_HOST", port_setting="WEB_PORT"
+    )
+    if settings.sandbox_mode:
+        await check_listen(
+            SANDBOX_HOST,
+            settings.sandbox_port,
+            host_setting="SANDBOX_PORT",
+            port_setting="SANDBOX_PORT",
+        )
+
+
 async def run(settings: Settings) -> None:
+    await _check_ports(settings)
     try:
         registry = load_definitions()
     except DefinitionError as exc:
         raise SettingsError(f"questionnaire definitions: {exc}") from None
     db = await open_database(settings, migrate=True)
     translator = load_translator()
-    settings = ensure_secret_key(settings)  # signs back-office login links and sessions
+    try:
+        settings = ensure_secret_key(settings)  # signs back-office login links and sessions
+    except SettingsError:
+        await db.close()
+        raise
     sandbox_page_url: str | None = None
     async with AsyncExitStack() as stack:
         stack.push_async_callback(db.close)
@@ -86,10 +114,19 @@ async def run(settings: Settings) -> None:
             from sandbox.server import SandboxServer
 
             sandbox = SandboxServer(
-                host="127.0.0.1", port=settings.sandbox_port, bot_username=SANDBOX_BOT_USERNAME
+                host=SANDBOX_HOST, port=settings.sandbox_port, bot_username=SANDBOX_BOT_USERNAME
             )
             mount_sandbox_page(sandbox.app, translator)
-            await sandbox.start()
+            try:
+                await sandbox.start()
+            except OSError as exc:
+                raise listen_error(
+                    exc,
+                    SANDBOX_HOST,
+                    settings.sandbox_port,
+                    host_setting="SANDBOX_PORT",
+                    port_setting="SANDBOX_PORT",
+                ) from None
             stack.push_async_callback(sandbox.stop)
             api_base = sandbox.base_url
             sandbox_page_url = f"{sandbox.base_url}/sandbox"
@@ -130,4 +167,4 @@ async def run(settings: Settings) -> None:
         StatsRefresher(db, clock).start(scheduler)  # snapshots for region-wide /stats
         scheduler.start()
         stack.callback(scheduler.shutdown, wait=False)
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        await run_polling(dispatcher, bot, db)  # acknowledges updates once in the inbox

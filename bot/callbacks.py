@@ -14,6 +14,7 @@ __all__ = [
     "MeetingActionCallback",
     "MeetingKindCallback",
     "MeetingPairCallback",
+    "PageCallback",
     "PairDissolveCallback",
     "PairMeetingCallback",
     "PairsCallback",
@@ -143,6 +144,7 @@ class StatsCallback(CallbackData, prefix="sts"):
     action: str
     org: int = 0
     period: str = ""
+    page: int = 0  # of the organisation picker ("scopes")
 
 
 class RoadmapDoneCallback(CallbackData, prefix="rmd"):
@@ -162,3 +164,14 @@ class PracticeCallback(CallbackData, prefix="prc"):
     action: str
     org: int
     form: str = ""
+
+
+class PageCallback(CallbackData, prefix="pg"):
+    """◀ ▶ on a long picker: which picker, the page to show, and what the list is of (an
+    organisation, a mentee; 0 = none). The list is rebuilt and the rights re-checked on
+    the server, and the page clamped, on every press."""
+
+    picker: str
+    page: int
+    org: int = 0
+    item: int = 0

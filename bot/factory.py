@@ -10,12 +10,14 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.flood import Cooldown, FloodLimit, FloodMiddleware
 from bot.i18n import Translator
 from bot.middlewares import PersonMiddleware
 from bot.settings import Settings
 from handlers import get_routers
 from mentoring.questionnaires import QuestionnaireService
 from mentoring.stats_service import StatsService
+from scheduler.clock import Clock, SystemClock
 from storage.db import Database
 from storage.fsm import SQLStorage
 from surveys.definitions import Registry, load_definitions
@@ -36,8 +38,11 @@ def build_dispatcher(
     translator: Translator,
     registry: Registry | None = None,
     stats: StatsService | None = None,
+    clock: Clock | None = None,
 ) -> Dispatcher:
-    """`stats`: the app's, with its worker process; by default one working in this process."""
+    """`stats`: the app's, with its worker process; by default one working in this process.
+    `clock`: what the flood limit reads (a test's FakeClock); the system's by default."""
+    clock = clock or SystemClock()
     registry = registry or load_definitions()
     dispatcher = Dispatcher(
         storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
@@ -51,5 +56,11 @@ def build_dispatcher(
         stats=stats or StatsService(db, translator),
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
+    dispatcher.update.outer_middleware(  # after the person: the busy notice is in his language
+        FloodMiddleware(
+            FloodLimit(clock, settings.flood_rate, settings.flood_burst),
+            Cooldown(clock, settings.heavy_cooldown),
+        )
+    )
     dispatcher.include_routers(*get_routers())
     return dispatcher

@@ -17,8 +17,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["MIN_SECRET_LENGTH", "Settings", "SettingsError", "load_settings"]
 
+MIN_SECRET_LENGTH = 16
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     digest_frequency: Literal["daily", "weekly"] = "daily"
     default_timezone: str = "Europe/Moscow"
     log_level: LogLevel = "INFO"
+    # Per-user flood limit (bot/flood.py): updates a second (0 = off), the burst allowed at
+    # once, and seconds between two presses of a heavy button (charts, XLSX).
+    flood_rate: float = Field(default=5.0, ge=0)
+    flood_burst: int = Field(default=8, ge=1)
+    heavy_cooldown: float = Field(default=10.0, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -134,8 +140,10 @@ class Settings(BaseSettings):
     def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters (or empty to generate one)")
+        if len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_LENGTH} characters (or empty to use data/secret_key)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -153,6 +161,12 @@ def load_settings(**overrides: object) -> Settings:
     """Build settings, turning the first validation error into a one-line `SettingsError`."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:  # only the env file is decoded
+        env_file = Settings.model_config.get("env_file")
+        raise SettingsError(
+            f"file {env_file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start}); save it in UTF-8"
+        ) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"

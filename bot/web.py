@@ -3,6 +3,10 @@ sandbox mode a pointer to the sandbox's browser chat page."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import socket
+
 from aiogram import Bot
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -10,12 +14,12 @@ from aiohttp.typedefs import Handler
 from admin import AdminConfig, build_admin_app
 from admin.app import CLIENT_MAX_SIZE
 from bot.i18n import LOCALES, Translator
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from mentoring.stats_service import StatsService
 from sandbox.web import install_chat_page
 from storage.db import Database
 
-__all__ = ["build_web_app", "mount_sandbox_page", "start_web"]
+__all__ = ["build_web_app", "check_listen", "listen_error", "mount_sandbox_page", "start_web"]
 
 SANDBOX_TEXTS_PREFIX = "admin.sandbox."
 
@@ -88,8 +92,49 @@ def mount_sandbox_page(sandbox_app: web.Application, translator: Translator) -> 
     install_chat_page(sandbox_app, texts)
 
 
+def listen_error(
+    exc: OSError, host: str, port: int, *, host_setting: str, port_setting: str
+) -> SettingsError:
+    """Why the server cannot listen, as one line naming the setting to change."""
+    if isinstance(exc, socket.gaierror):
+        return SettingsError(f"setting {host_setting}: cannot resolve {host!r} ({exc.strerror})")
+    if exc.errno == errno.EADDRINUSE:
+        return SettingsError(
+            f"setting {port_setting}: port {port} on {host} is already in use "
+            "(another program, or the bot already running?)"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return SettingsError(f"setting {host_setting}: {host!r} is not an address of this machine")
+    if exc.errno == errno.EACCES:
+        return SettingsError(
+            f"setting {port_setting}: no permission to listen on port {port} (below 1024 needs root)"
+        )
+    return SettingsError(f"setting {port_setting}: cannot listen on {host}:{port}: {exc}")
+
+
+async def check_listen(host: str, port: int, *, host_setting: str, port_setting: str) -> None:
+    """Bind host:port and let go at once: a busy port or a bad host becomes one line before
+    anything has started or logged. (The real bind can still lose a race; it says the same.)"""
+    try:
+        server = await asyncio.get_running_loop().create_server(
+            asyncio.Protocol, host, port, reuse_address=True
+        )
+    except OSError as exc:
+        raise listen_error(
+            exc, host, port, host_setting=host_setting, port_setting=port_setting
+        ) from None
+    server.close()
+    await server.wait_closed()
+
+
 async def start_web(app: web.Application, host: str, port: int) -> web.AppRunner:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise listen_error(
+            exc, host, port, host_setting="WEB_HOST", port_setting="WEB_PORT"
+        ) from None
     return runner

@@ -9,6 +9,8 @@ from handlers import (
     curator,
     errors,
     fallback,
+    form_guard,
+    groups,
     headcount,
     meetings,
     pairs,
@@ -27,10 +29,21 @@ __all__ = ["get_routers"]
 
 def get_routers() -> list[Router]:
     # Fresh routers per call: a router joins one dispatcher only, and tests build many.
-    # Registration first (its states win), then answers to a questionnaire in progress,
-    # then commands; the catch-all last.
+    # Everything that reads or shows personal or school data runs in private chats only:
+    # one filter on their common parent. Groups and channels get the `groups` router alone.
+    private = Router(name="private")
+    private.message.filter(groups.IN_PRIVATE)
+    private.callback_query.filter(groups.PRESSED_IN_PRIVATE)
+    private.include_routers(*_private_routers())
+    return [errors.build_router(), groups.build_router(), private]
+
+
+def _private_routers() -> list[Router]:
+    # Buttons of an ended form first (they must not reach the form's handlers), registration
+    # next (its states win), then answers to a questionnaire in progress, then commands;
+    # the catch-all last.
     return [
-        errors.build_router(),
+        form_guard.build_router(),
         parent.build_router(),
         start.build_router(),
         survey.build_router(),

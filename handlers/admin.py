@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from aiogram import Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import LinkPreviewOptions, Message
 
@@ -17,7 +18,16 @@ from storage.people import Person
 __all__ = ["build_router"]
 
 
+def _owners_private_chat(message: Message, person: Person | None) -> bool:
+    """A login link opens the back office as its owner: it goes to his private chat only,
+    whatever filter the router has (a group would hand the link to all its members)."""
+    chat = message.chat
+    return chat.type == ChatType.PRIVATE and (person is None or chat.id == person.telegram_id)
+
+
 async def cmd_admin(message: Message, person: Person | None, settings: Settings, t: Texts) -> None:
+    if not _owners_private_chat(message, person):
+        return
     if scope_of(person) is None or person is None:
         await message.answer(t("admin.bot.refused"))
         return

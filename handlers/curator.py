@@ -12,26 +12,32 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
     AttendeeCallback,
     CuratorOrgCallback,
+    PageCallback,
     PaperConsentCallback,
     WaveDetailCallback,
     WaveSurveyCallback,
 )
 from bot.i18n import Texts, Translator
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.parsing import parse_day
 from bot.render import safe
-from handlers.curator_forms import organisation_picker
+from handlers.curator_forms import (
+    CURATOR_FLOW_PICKER,
+    on_organisations_page,
+    organisation_picker,
+)
 from mentoring import waves
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
-from mentoring.parental import record_paper_consent
+from mentoring.parental import paper_consent_target, record_paper_consent, valid_parent_name
 from storage.db import Database
-from storage.people import Person
+from storage.people import Person, PersonRow
 from surveys.definitions import Registry
 
 
@@ -43,6 +49,10 @@ class WaveForm(StatesGroup):
 class GroupMeetingForm(StatesGroup):
     held_on = State()
     attendees = State()
+
+
+class PaperConsentForm(StatesGroup):
+    signer = State()  # who signed the paper: the parent's name, as the web form asks
 
 
 def _title(registry: Registry, code: str, locale: str) -> str:
@@ -59,7 +69,7 @@ async def _pick_org(
         return None
     if len(organisations) == 1:
         return organisations[0].id
-    picker = organisation_picker(organisations, lambda org: CuratorOrgCallback(flow=flow, org=org))
+    picker = organisation_picker(organisations, CURATOR_FLOW_PICKER + flow, t)
     await message.answer(t("curator.choose_org"), reply_markup=picker)
     return None
 
@@ -172,7 +182,6 @@ async def _show_responses(
         return
     organisation = await _org_name(db, org_id)
     lines = [t("curator.responses.header", organisation=safe(organisation))]
-    builder = InlineKeyboardBuilder()
     for report in reports:
         title = _title(registry, report.wave.survey_code, locale)
         deadline = report.wave.deadline.strftime("%d.%m.%Y")
@@ -186,11 +195,43 @@ async def _show_responses(
                 started=report.count("started"),
             )
         )
-        builder.button(
-            text=f"{title} · {deadline}"[:60], callback_data=WaveDetailCallback(wave=report.wave.id)
-        )
-    builder.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    keyboard = _waves_keyboard(org_id, reports, 0, registry, locale, t)
+    await send_long(message, "\n".join(lines), reply_markup=keyboard)
+
+
+def _waves_keyboard(
+    org_id: int,
+    reports: list[waves.WaveReport],
+    page: int,
+    registry: Registry,
+    locale: str,
+    t: Texts,
+) -> InlineKeyboardMarkup:
+    buttons = []
+    for report in reports:
+        label = f"{_title(registry, report.wave.survey_code, locale)} · "
+        label += report.wave.deadline.strftime("%d.%m.%Y")
+        data = WaveDetailCallback(wave=report.wave.id).pack()
+        buttons.append(InlineKeyboardButton(text=label[:60], callback_data=data))
+    return paged_keyboard(buttons, PageCallback(picker="waves", page=page, org=org_id), t)
+
+
+async def on_waves_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    person: Person | None,
+    db: Database,
+    registry: Registry,
+    locale: str,
+    t: Texts,
+) -> None:
+    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
+        await query.answer(t("hint.no_rights"))
+        return
+    await query.answer()
+    reports = await waves.waves_overview(db, callback_data.org)
+    keyboard = _waves_keyboard(callback_data.org, reports, callback_data.page, registry, locale, t)
+    await show_page(query.message, keyboard)
 
 
 async def cmd_responses(
@@ -231,7 +272,7 @@ async def on_wave_detail(
         lines.append("")
         lines.append(t(f"curator.responses.{status}", n=len(names)))
         lines.extend(t("curator.responses.person_line", name=safe(name)) for name in names)
-    await query.message.answer("\n".join(lines))
+    await send_long(query.message, "\n".join(lines))
 
 
 # --- /consents -------------------------------------------------------------------------------
@@ -242,17 +283,40 @@ async def _show_consents(message: Message, org_id: int, db: Database, t: Texts) 
         await message.answer(t("curator.consents.none", organisation=safe(organisation)))
         return
     lines = [t("curator.consents.header", organisation=safe(organisation))]
-    builder = InlineKeyboardBuilder()
     for row in minors:
         lines.append(
             t("curator.consents.person_line", name=safe(row.full_name), role=t(f"roles.{row.role}"))
         )
-        builder.button(
+    await send_long(
+        message, "\n".join(lines), reply_markup=_consents_keyboard(org_id, minors, 0, t)
+    )
+
+
+def _consents_keyboard(
+    org_id: int, minors: list[PersonRow], page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
             text=t("curator.consents.paper_button", name=row.full_name or "—")[:60],
-            callback_data=PaperConsentCallback(person=row.id),
+            callback_data=PaperConsentCallback(person=row.id).pack(),
         )
-    builder.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+        for row in minors
+    ]
+    return paged_keyboard(buttons, PageCallback(picker="consents", page=page, org=org_id), t)
+
+
+async def on_consents_page(
+    query: CallbackQuery, callback_data: PageCallback, person: Person | None, db: Database, t: Texts
+) -> None:
+    if not isinstance(query.message, Message) or not can_curate(person, callback_data.org):
+        await query.answer(t("hint.no_rights"))
+        return
+    await query.answer()
+    today = datetime.now(UTC).date()
+    minors = await waves.minors_lacking_parent_consent(db, callback_data.org, today)
+    await show_page(
+        query.message, _consents_keyboard(callback_data.org, minors, callback_data.page, t)
+    )
 
 
 async def cmd_consents(message: Message, person: Person | None, db: Database, t: Texts) -> None:
@@ -264,30 +328,50 @@ async def cmd_consents(message: Message, person: Person | None, db: Database, t:
 async def on_paper_consent(
     query: CallbackQuery,
     callback_data: PaperConsentCallback,
+    state: FSMContext,
     person: Person | None,
     db: Database,
     t: Texts,
 ) -> None:
-    organisations = await curated_organisations(db, person)
-    allowed = False
-    name = ""
-    for org in organisations:
-        for row in await waves.minors_lacking_parent_consent(db, org.id, datetime.now(UTC).date()):
-            if row.id == callback_data.person:
-                allowed, name = True, row.full_name or ""
-    if person is None or not allowed:
+    target = await paper_consent_target(db, person, callback_data.person, datetime.now(UTC).date())
+    if target is None or not isinstance(query.message, Message):
         await query.answer(t("hint.stale_button"))
         return
+    await query.answer()
+    await state.set_state(PaperConsentForm.signer)
+    await state.set_data({"child": callback_data.person})
+    await query.message.answer(t("parent.paper.ask_signer", child=safe(target.child_name)))
+
+
+async def on_paper_signer(
+    message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
+) -> None:
+    child = (await state.get_data()).get("child")
+    today = datetime.now(UTC).date()
+    target = (
+        await paper_consent_target(db, person, child, today) if isinstance(child, int) else None
+    )
+    if person is None or target is None or not isinstance(child, int):
+        await state.clear()
+        await message.answer(t("parent.paper.gone"))
+        return
+    signer = valid_parent_name(message.text or "")
+    if signer is None:
+        await message.answer(t("parent.name_invalid"))
+        return
+    await state.clear()
     await record_paper_consent(
         db,
-        person_id=callback_data.person,
-        recorded_by=f"curator #{person.id}",
+        person_id=child,
+        signed_by=signer,
+        recorded_by=f"curator #{person.id} (chat)",
         text_version=t("parent.consent_version"),
         actor_person_id=person.id,
     )
-    await query.answer(t("curator.consents.paper_recorded", name=name))
-    if isinstance(query.message, Message):
-        await query.message.answer(t("curator.consents.paper_recorded", name=safe(name)))
+    await message.answer(
+        t("parent.paper.recorded", child=safe(target.child_name), signer=safe(signer))
+    )
+    await _show_consents(message, target.organisation_id, db, t)  # the list without him
 
 
 # --- /group_meeting --------------------------------------------------------------------------
@@ -305,17 +389,44 @@ async def cmd_group_meeting(
         await _ask_meeting_date(message, state, org_id, t)
 
 
-async def _attendee_keyboard(db: Database, org_id: int, chosen: set[int], t: Texts):  # type: ignore[no-untyped-def]
-    builder = InlineKeyboardBuilder()
-    for row in (await waves.group_meeting_candidates(db, org_id))[:90]:
+async def _attendee_keyboard(
+    db: Database, org_id: int, chosen: set[int], t: Texts, page: int = 0
+) -> InlineKeyboardMarkup:
+    buttons = []
+    for row in await waves.group_meeting_candidates(db, org_id):
         mark = "✔ " if row.id in chosen else ""
         label = f"{mark}{row.full_name or '—'} · {t(f'roles.{row.role}')}"
-        builder.button(text=label[:60], callback_data=AttendeeCallback(person=row.id))
-    builder.button(
-        text=t("curator.group_meeting.done_button"), callback_data=AttendeeCallback(person=0)
+        data = AttendeeCallback(person=row.id).pack()
+        buttons.append(InlineKeyboardButton(text=label[:60], callback_data=data))
+    done = InlineKeyboardButton(
+        text=t("curator.group_meeting.done_button"), callback_data=AttendeeCallback(person=0).pack()
     )
-    builder.adjust(1)
-    return builder.as_markup()
+    where = PageCallback(picker="attendees", page=page, org=org_id)
+    return paged_keyboard(buttons, where, t, extra=[done])
+
+
+async def on_attendees_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    state: FSMContext,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    data = await state.get_data()
+    org_id = data.get("org")
+    if (
+        not isinstance(query.message, Message)
+        or org_id != callback_data.org
+        or not can_curate(person, org_id)
+    ):
+        await query.answer(t("hint.stale_button"))
+        return
+    await query.answer()
+    await state.update_data(page=callback_data.page)
+    chosen = set(data.get("chosen", []))
+    keyboard = await _attendee_keyboard(db, org_id, chosen, t, callback_data.page)
+    await show_page(query.message, keyboard)
 
 
 async def on_meeting_date(
@@ -371,9 +482,8 @@ async def on_attendee(
         chosen ^= {callback_data.person}
         await state.update_data(chosen=sorted(chosen))
         await query.answer()
-        await query.message.edit_reply_markup(
-            reply_markup=await _attendee_keyboard(db, org_id, chosen, t)
-        )
+        keyboard = await _attendee_keyboard(db, org_id, chosen, t, int(data.get("page", 0)))
+        await query.message.edit_reply_markup(reply_markup=keyboard)
         return
     if not chosen:
         await query.answer(t("curator.group_meeting.need_attendees"))
@@ -438,6 +548,11 @@ def build_router() -> Router:
     router.callback_query(WaveDetailCallback.filter())(on_wave_detail)
     router.callback_query(PaperConsentCallback.filter())(on_paper_consent)
     router.callback_query(AttendeeCallback.filter())(on_attendee)
+    router.callback_query(PageCallback.filter(F.picker == "attendees"))(on_attendees_page)
+    router.callback_query(PageCallback.filter(F.picker.startswith("orgs_")))(on_organisations_page)
+    router.callback_query(PageCallback.filter(F.picker == "consents"))(on_consents_page)
+    router.callback_query(PageCallback.filter(F.picker == "waves"))(on_waves_page)
     router.message(WaveForm.deadline, F.text, ~F.text.startswith("/"))(on_wave_deadline)
     router.message(GroupMeetingForm.held_on, F.text, ~F.text.startswith("/"))(on_meeting_date)
+    router.message(PaperConsentForm.signer, F.text, ~F.text.startswith("/"))(on_paper_signer)
     return router

@@ -4,29 +4,33 @@ guards every step runs (the person still curates it, the button names the same o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.callbacks import CuratorOrgCallback, HeadcountCallback, PageCallback, PracticeCallback
+from bot.i18n import Texts
+from bot.long_messages import paged_keyboard, show_page
 from handlers.forms import close_keyboard
-from mentoring.curation import can_curate
+from mentoring.curation import can_curate, curated_organisations
+from storage.db import Database
 from storage.organisations import Organisation
 from storage.people import Person
 
 __all__ = [
-    "MAX_ORGANISATION_BUTTONS",
+    "CURATOR_FLOW_PICKER",
     "cancel_form",
     "form_organisation",
     "form_organisation_or_end",
+    "on_organisations_page",
     "organisation_chosen",
     "organisation_picker",
     "step_button_organisation",
 ]
 
-MAX_ORGANISATION_BUTTONS = 50
+CURATOR_FLOW_PICKER = "orgs_c_"
 
 
 async def form_organisation(state: FSMContext, person: Person | None) -> int | None:
@@ -36,14 +40,42 @@ async def form_organisation(state: FSMContext, person: Person | None) -> int | N
     return org_id if isinstance(org_id, int) and can_curate(person, org_id) else None
 
 
+def _organisation_callback(picker: str, org: int) -> CallbackData | None:
+    """What choosing `org` in the picker named `picker` presses (see `organisation_picker`)."""
+    if picker == "orgs_headcount":
+        return HeadcountCallback(action="org", org=org)
+    if picker == "orgs_practice":
+        return PracticeCallback(action="org", org=org)
+    if picker.startswith(CURATOR_FLOW_PICKER):
+        return CuratorOrgCallback(flow=picker.removeprefix(CURATOR_FLOW_PICKER), org=org)
+    return None
+
+
 def organisation_picker(
-    organisations: Sequence[Organisation], callback: Callable[[int], CallbackData]
+    organisations: Sequence[Organisation], picker: str, t: Texts, page: int = 0
 ) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for org in organisations[:MAX_ORGANISATION_BUTTONS]:
-        builder.button(text=org.name[:60], callback_data=callback(org.id))
-    builder.adjust(1)
-    return builder.as_markup()
+    """Every organisation the form may be for, a page at a time (an admin curates them all).
+    `picker`: "orgs_headcount", "orgs_practice" or CURATOR_FLOW_PICKER + the flow."""
+    buttons = []
+    for org in organisations:
+        callback = _organisation_callback(picker, org.id)
+        assert callback is not None, picker
+        buttons.append(InlineKeyboardButton(text=org.name[:60], callback_data=callback.pack()))
+    return paged_keyboard(buttons, PageCallback(picker=picker, page=page), t)
+
+
+async def on_organisations_page(
+    query: CallbackQuery, callback_data: PageCallback, person: Person | None, db: Database, t: Texts
+) -> None:
+    """◀ ▶ on an organisation picker: rebuilt from what he curates now."""
+    organisations = await curated_organisations(db, person)
+    known = _organisation_callback(callback_data.picker, 0) is not None
+    if not organisations or not known or not isinstance(query.message, Message):
+        await query.answer(t("hint.no_rights"))
+        return
+    await query.answer()
+    picker = organisation_picker(organisations, callback_data.picker, t, callback_data.page)
+    await show_page(query.message, picker)
 
 
 async def form_organisation_or_end(

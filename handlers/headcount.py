@@ -135,9 +135,7 @@ async def cmd_headcount(
     if len(organisations) == 1:
         await _start(message, state, organisations[0].id, db, t)
         return
-    picker = organisation_picker(
-        organisations, lambda org: HeadcountCallback(action="org", org=org)
-    )
+    picker = organisation_picker(organisations, "orgs_headcount", t)
     await message.answer(t("headcount.choose_org"), reply_markup=picker)
 
 

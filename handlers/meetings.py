@@ -13,11 +13,17 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import MeetingActionCallback, MeetingKindCallback, MeetingPairCallback
+from bot.callbacks import (
+    MeetingActionCallback,
+    MeetingKindCallback,
+    MeetingPairCallback,
+    PageCallback,
+)
 from bot.i18n import Texts, Translator
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.parsing import parse_clock, parse_day
 from bot.render import safe
 from mentoring import meeting_queries as queries
@@ -31,9 +37,12 @@ from surveys.definitions import Registry
 __all__ = ["build_router"]
 
 PAIR_KINDS: tuple[str, ...] = ("intro", "trial", "planning", "regular", "final")
+UPCOMING_SHOWN = 20
+PAST_SHOWN = 10
 
 
 class MeetingForm(StatesGroup):
+    kind = State()  # the kind picker is up: its buttons belong to this form (form_guard)
     day = State()
     clock = State()
     place = State()
@@ -64,15 +73,40 @@ async def cmd_meeting(
     if not pairs and not curated:
         await message.answer(t("meetings.no_pairs"))
         return
-    builder = InlineKeyboardBuilder()
-    for pair in pairs[:40]:
-        builder.button(
-            text=await _pair_label(db, pair, t), callback_data=MeetingPairCallback(pair=pair.id)
+    keyboard = await _pairs_keyboard(db, person, 0, t)
+    await message.answer(t("meetings.choose_pair"), reply_markup=keyboard)
+
+
+async def _pairs_keyboard(
+    db: Database, person: Person, page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    """Every pair he may schedule for, a page at a time; «all pairs» for a curator of one."""
+    buttons = [
+        InlineKeyboardButton(
+            text=await _pair_label(db, pair, t),
+            callback_data=MeetingPairCallback(pair=pair.id).pack(),
         )
-    if len(curated) == 1:
-        builder.button(text=t("meetings.all_pairs"), callback_data=MeetingPairCallback(pair=0))
-    builder.adjust(1)
-    await message.answer(t("meetings.choose_pair"), reply_markup=builder.as_markup())
+        for pair in await queries.schedulable_pairs(db, person)
+    ]
+    extra = []
+    if len(await curated_organisations(db, person)) == 1:
+        data = MeetingPairCallback(pair=0).pack()
+        extra.append(InlineKeyboardButton(text=t("meetings.all_pairs"), callback_data=data))
+    return paged_keyboard(buttons, PageCallback(picker="meeting_pairs", page=page), t, extra=extra)
+
+
+async def on_pairs_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    if person is None or not isinstance(query.message, Message):
+        await query.answer(t("meetings.refused.no_rights"))
+        return
+    await query.answer()
+    await show_page(query.message, await _pairs_keyboard(db, person, callback_data.page, t))
 
 
 async def on_pair_chosen(
@@ -101,6 +135,7 @@ async def on_pair_chosen(
             return
         org_id, kinds = pair.organisation_id, PAIR_KINDS
     await state.set_data({"pair": callback_data.pair, "org": org_id})
+    await state.set_state(MeetingForm.kind)
     builder = InlineKeyboardBuilder()
     for kind in kinds:
         builder.button(
@@ -312,14 +347,16 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
         return
     now = _now()
     lines: list[str] = []
-    for header, chosen in (
-        ("meetings.upcoming_header", [m for m in unique if m.starts_at >= now]),
-        ("meetings.past_header", [m for m in unique if m.starts_at < now][-10:]),
+    upcoming = [m for m in unique if m.starts_at >= now]
+    past = [m for m in unique if m.starts_at < now]
+    for header, chosen, more in (
+        ("meetings.upcoming_header", upcoming[:UPCOMING_SHOWN], len(upcoming) - UPCOMING_SHOWN),
+        ("meetings.past_header", past[-PAST_SHOWN:], len(past) - PAST_SHOWN),
     ):
         if not chosen:
             continue
         lines.append(t(header))
-        for m in chosen[:20]:
+        for m in chosen:
             local = m.starts_at.astimezone(ZoneInfo(mine.timezone(m)))
             lines.append(
                 t(
@@ -331,6 +368,8 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
                     status=t(f"meetings.status.{m.status}"),
                 )
             )
+        if more > 0:  # the nearest coming and the latest past ones; the rest are counted
+            lines.append(t("paging.more", n=more))
     builder = InlineKeyboardBuilder()
     offered = 0
     for m in unique:
@@ -344,7 +383,7 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
         )
     builder.adjust(1)
     markup = builder.as_markup() if offered else None
-    await message.answer("\n".join(lines), reply_markup=markup)
+    await send_long(message, "\n".join(lines), reply_markup=markup)
 
 
 def build_router() -> Router:
@@ -352,6 +391,7 @@ def build_router() -> Router:
     router.message(Command("meeting"))(cmd_meeting)
     router.message(Command("meetings"))(cmd_meetings)
     router.callback_query(MeetingPairCallback.filter())(on_pair_chosen)
+    router.callback_query(PageCallback.filter(F.picker == "meeting_pairs"))(on_pairs_page)
     router.callback_query(MeetingKindCallback.filter())(on_kind_chosen)
     router.callback_query(MeetingActionCallback.filter())(on_action)
     router.message(MeetingForm.day, F.text, ~F.text.startswith("/"))(on_day)

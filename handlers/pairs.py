@@ -11,26 +11,26 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PairDissolveCallback, PairMeetingCallback, PairsCallback
+from bot.callbacks import PageCallback, PairDissolveCallback, PairMeetingCallback, PairsCallback
 from bot.i18n import Texts, Translator
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.parsing import parse_day
 from bot.render import safe
 from handlers.meetings import start_for_pair as start_meeting_for_pair
 from mentoring import pairs
 from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
-from mentoring.pair_candidates import load_cohort
 from mentoring.pair_notices import approve, dissolve, render_proposal
+from mentoring.pair_pickers import draft_mentees, mentor_choices
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
+from storage.organisations import Organisation
 from storage.people import Person
 from surveys.definitions import Registry
-
-MAX_BUTTONS = 40
 
 
 class ApproveForm(StatesGroup):
@@ -62,14 +62,29 @@ async def _pair_names(db: Database, pair: pair_store.Pair) -> tuple[str, str]:
     return names[0], ", ".join(names[1:])
 
 
+def _menu_keyboard(
+    org: int, active: list[pair_store.Pair], page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    """«Расформировать №n» for every active pair, numbered as in the list, a page at a time."""
+    buttons = [
+        InlineKeyboardButton(
+            text=t("pairs.dissolve_button", n=number),
+            callback_data=PairDissolveCallback(pair=pair.id).pack(),
+        )
+        for number, pair in enumerate(active, start=1)
+    ]
+    propose = InlineKeyboardButton(
+        text=t("pairs.propose_button"),
+        callback_data=PairsCallback(action="propose", org=org).pack(),
+    )
+    where = PageCallback(picker="pairs_active", page=page, org=org)
+    return paged_keyboard(buttons, where, t, extra=[propose])
+
+
 async def _menu(message: Message, db: Database, org: int, t: Texts) -> None:
     organisation = await get_organisation(db, org)
     async with db.connect() as conn:
         active = await pair_store.active_pairs(conn, org)
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("pairs.propose_button"), callback_data=PairsCallback(action="propose", org=org)
-    )
     lines = [
         t(
             "pairs.menu",
@@ -77,15 +92,10 @@ async def _menu(message: Message, db: Database, org: int, t: Texts) -> None:
             active=len(active),
         )
     ]
-    for number, pair in enumerate(active[:MAX_BUTTONS], start=1):
+    for number, pair in enumerate(active, start=1):
         mentor, mentees = await _pair_names(db, pair)
         lines.append(t("pairs.list_item", n=number, mentor=safe(mentor), mentees=safe(mentees)))
-        builder.button(
-            text=t("pairs.dissolve_button", n=number),
-            callback_data=PairDissolveCallback(pair=pair.id),
-        )
-    builder.adjust(1)
-    await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+    await send_long(message, "\n".join(lines), reply_markup=_menu_keyboard(org, active, 0, t))
 
 
 async def _dissolvable(db: Database, person: Person | None, pair_id: int) -> bool:
@@ -157,55 +167,117 @@ async def cmd_pairs(message: Message, person: Person | None, db: Database, t: Te
     if len(organisations) == 1:
         await _menu(message, db, organisations[0].id, t)
         return
-    builder = InlineKeyboardBuilder()
-    for org in organisations[:MAX_BUTTONS]:
-        builder.button(text=org.name[:60], callback_data=PairsCallback(action="menu", org=org.id))
-    builder.adjust(1)
-    await message.answer(t("curator.choose_org"), reply_markup=builder.as_markup())
+    await message.answer(t("curator.choose_org"), reply_markup=_orgs_keyboard(organisations, 0, t))
+
+
+def _orgs_keyboard(organisations: list[Organisation], page: int, t: Texts) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            text=org.name[:60], callback_data=PairsCallback(action="menu", org=org.id).pack()
+        )
+        for org in organisations
+    ]
+    return paged_keyboard(buttons, PageCallback(picker="pairs_orgs", page=page), t)
 
 
 async def _show(message: Message, view: pairs.ProposalView, t: Texts) -> None:
-    await message.answer(
-        render_proposal(view, t), reply_markup=_proposal_keyboard(view.organisation_id, t)
+    await send_long(
+        message, render_proposal(view, t), reply_markup=_proposal_keyboard(view.organisation_id, t)
     )
 
 
-async def _edit_menu(message: Message, view: pairs.ProposalView, t: Texts) -> None:
-    builder = InlineKeyboardBuilder()
-    org = view.organisation_id
-    people = [(m.mentee_id, m.name) for g in view.groups for m in g.members]
-    people += [(mentee_id, name) for mentee_id, name, _ in view.unmatched]
-    for mentee_id, name in people[:MAX_BUTTONS]:
-        builder.button(
-            text=name[:60], callback_data=PairsCallback(action="mentee", org=org, mentee=mentee_id)
+def _mentees_keyboard(
+    org: int, mentees: list[tuple[int, str]], page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    """Every mentee of the draft, paired ones first, then the unmatched, a page at a time."""
+    buttons = [
+        InlineKeyboardButton(
+            text=(name or "—")[:60],
+            callback_data=PairsCallback(action="mentee", org=org, mentee=mentee_id).pack(),
         )
-    builder.adjust(1)
-    await message.answer(t("pairs.choose_mentee"), reply_markup=builder.as_markup())
+        for mentee_id, name in mentees
+    ]
+    return paged_keyboard(buttons, PageCallback(picker="pair_mentees", page=page, org=org), t)
+
+
+async def _edit_menu(message: Message, db: Database, org: int, t: Texts) -> None:
+    mentees = await draft_mentees(db, org)
+    if mentees is None:
+        await message.answer(t("pairs.no_draft"))
+        return
+    keyboard = _mentees_keyboard(org, mentees, 0, t)
+    await message.answer(t("pairs.choose_mentee"), reply_markup=keyboard)
+
+
+def _mentors_keyboard(
+    mentors: list[tuple[int, str]], org: int, mentee: int, page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    """Every mentor of the organisation by name, a page at a time, and «Убрать» under them."""
+    buttons = [
+        InlineKeyboardButton(
+            text=(name or "—")[:60],
+            callback_data=PairsCallback(
+                action="move", org=org, mentee=mentee, mentor=mentor_id
+            ).pack(),
+        )
+        for mentor_id, name in mentors
+    ]
+    remove = InlineKeyboardButton(
+        text=t("pairs.remove_button"),
+        callback_data=PairsCallback(action="remove", org=org, mentee=mentee).pack(),
+    )
+    where = PageCallback(picker="pair_mentors", page=page, org=org, item=mentee)
+    return paged_keyboard(buttons, where, t, extra=[remove])
 
 
 async def _mentee_menu(message: Message, db: Database, org: int, mentee: int, t: Texts) -> None:
-    view = await pairs.view(db, org, datetime.now(UTC).date())
-    if view is None:
+    mentees = await draft_mentees(db, org)
+    if mentees is None:
         await message.answer(t("pairs.no_draft"))
         return
-    builder = InlineKeyboardBuilder()
-    async with db.connect() as conn:
-        cohort = await load_cohort(conn, org, datetime.now(UTC).date())
-    for mentor_id in sorted(cohort.mentors)[:MAX_BUTTONS]:
-        builder.button(
-            text=cohort.profiles[mentor_id].full_name[:60],
-            callback_data=PairsCallback(action="move", org=org, mentee=mentee, mentor=mentor_id),
-        )
-    builder.button(
-        text=t("pairs.remove_button"),
-        callback_data=PairsCallback(action="remove", org=org, mentee=mentee),
-    )
-    builder.adjust(1)
-    name = cohort.profiles[mentee].full_name if mentee in cohort.profiles else ""
+    name = dict(mentees).get(mentee)
+    if name is None:  # not in this organisation's draft (any more)
+        await message.answer(t("hint.stale_button"))
+        return
+    keyboard = _mentors_keyboard(await mentor_choices(db, org), org, mentee, 0, t)
     await message.answer(
         t("pairs.choose_action", name=safe(name)) + "\n" + t("pairs.choose_mentor"),
-        reply_markup=builder.as_markup(),
+        reply_markup=keyboard,
     )
+
+
+async def on_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    """◀ ▶ on the /pairs pickers: the list is rebuilt for an organisation he still curates."""
+    picker, org, page = callback_data.picker, callback_data.org, callback_data.page
+    if not isinstance(query.message, Message) or (
+        picker != "pairs_orgs" and not can_curate(person, org)
+    ):
+        await query.answer(t("hint.no_rights"))
+        return
+    keyboard: InlineKeyboardMarkup | None = None
+    if picker == "pairs_orgs":
+        keyboard = _orgs_keyboard(await curated_organisations(db, person), page, t)
+    elif picker == "pairs_active":
+        async with db.connect() as conn:
+            active = await pair_store.active_pairs(conn, org)
+        keyboard = _menu_keyboard(org, active, page, t)
+    elif picker == "pair_mentees":
+        mentees = await draft_mentees(db, org)
+        keyboard = _mentees_keyboard(org, mentees, page, t) if mentees is not None else None
+    elif picker == "pair_mentors":
+        mentors = await mentor_choices(db, org)
+        keyboard = _mentors_keyboard(mentors, org, callback_data.item, page, t)
+    if keyboard is None:
+        await query.answer(t("pairs.no_draft"))
+        return
+    await query.answer()
+    await show_page(query.message, keyboard)
 
 
 async def on_pairs_action(
@@ -231,11 +303,7 @@ async def on_pairs_action(
         else:
             await _show(message, view, t)
     elif action == "edit":
-        draft = await pairs.view(db, org, now.date())
-        if draft is None:
-            await message.answer(t("pairs.no_draft"))
-        else:
-            await _edit_menu(message, draft, t)
+        await _edit_menu(message, db, org, t)
     elif action == "mentee":
         await _mentee_menu(message, db, org, callback_data.mentee, t)
     elif action in ("move", "remove"):
@@ -336,6 +404,11 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message(Command("pairs"))(cmd_pairs)
     router.callback_query(PairsCallback.filter())(on_pairs_action)
+    router.callback_query(
+        PageCallback.filter(
+            F.picker.in_({"pairs_orgs", "pairs_active", "pair_mentees", "pair_mentors"})
+        )
+    )(on_page)
     router.callback_query(PairMeetingCallback.filter())(on_meeting_button)
     router.callback_query(PairDissolveCallback.filter())(on_dissolve_pressed)
     router.message(DissolveForm.reason, F.text, ~F.text.startswith("/"))(on_dissolve_reason)

@@ -37,23 +37,34 @@ PROBLEM_TEXT = {
     ParentCodeProblem.UNKNOWN: "parent.unknown",
     ParentCodeProblem.EXPIRED: "parent.expired",
     ParentCodeProblem.USED: "parent.used",
+    ParentCodeProblem.OWN_ACCOUNT: "parent.own_account",
+    ParentCodeProblem.REGISTERED: "parent.registered_account",
 }
+
+
+async def _consent_text(db: Database, code: str, t: Texts) -> str:
+    """The consent as the parent reads it: whose data, which organisation, what for."""
+    child = await child_for_code(db, code)
+    organisation = child.memberships[0].organisation_name if child and child.memberships else ""
+    return t(
+        "parent.consent_text",
+        child=safe((child.full_name if child else None) or "—"),
+        organisation=safe(organisation or "—"),
+    )
 
 
 async def on_parent_link(
     message: Message, command: CommandObject, state: FSMContext, db: Database, t: Texts
 ) -> None:
     code = command.args or ""
-    problem = await check_parent_code(db, code, datetime.now(UTC))
+    opener = message.from_user.id if message.from_user else message.chat.id
+    problem = await check_parent_code(db, code, datetime.now(UTC), telegram_id=opener)
     if problem is not None:
         await message.answer(t(PROBLEM_TEXT[problem]))
         return
-    child = await child_for_code(db, code)
-    organisation = child.memberships[0].organisation_name if child and child.memberships else ""
     await state.set_state(ParentConsent.consent)
     await state.set_data({"parent_code": code})
-    await message.answer(t("parent.greeting", organisation=safe(organisation)))
-    await message.answer(t("parent.consent_text"), reply_markup=parent_consent_keyboard(t))
+    await message.answer(await _consent_text(db, code, t), reply_markup=parent_consent_keyboard(t))
 
 
 async def on_parent_answer(
@@ -83,11 +94,12 @@ async def on_parent_name(
         db,
         code=code,
         parent_name=message.text or "",
+        telegram_id=message.from_user.id if message.from_user else message.chat.id,
         text_version=t("parent.consent_version"),
         now=datetime.now(UTC),
     )
     if result.problem is ParentCodeProblem.BAD_NAME:
-        await message.answer(t("start.name_invalid"))
+        await message.answer(t("parent.name_invalid"))
         return
     await state.clear()
     if result.problem is not None:
@@ -109,9 +121,12 @@ async def on_parent_non_text(message: Message, t: Texts) -> None:
     await message.answer(t("parent.ask_name"))
 
 
-async def on_stale_consent_text(message: Message, t: Texts) -> None:
+async def on_stale_consent_text(
+    message: Message, state: FSMContext, db: Database, t: Texts
+) -> None:
+    code = (await state.get_data()).get("parent_code", "")
     await message.answer(t("hint.use_buttons"))
-    await message.answer(t("parent.consent_text"), reply_markup=parent_consent_keyboard(t))
+    await message.answer(await _consent_text(db, code, t), reply_markup=parent_consent_keyboard(t))
 
 
 def build_router() -> Router:

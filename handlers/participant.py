@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import UTC, datetime
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -14,13 +15,16 @@ from bot.callbacks import ForgetCallback, LanguageCallback
 from bot.commands import set_chat_commands
 from bot.i18n import LOCALES, Texts, Translator
 from bot.keyboards import forget_keyboard, language_keyboard
+from bot.long_messages import send_long
 from bot.render import describe_memberships, local_datetime, safe
 from bot.settings import Settings
 from mentoring import registration
+from mentoring.erasure import forget_person
 from storage import consents
 from storage.db import Database
 from storage.fsm import SQLStorage
 from storage.people import Person
+from surveys.definitions import Registry
 
 
 async def cmd_help(message: Message, person: Person | None, t: Texts) -> None:
@@ -30,7 +34,7 @@ async def cmd_help(message: Message, person: Person | None, t: Texts) -> None:
     else:
         lines.append(t("help.unregistered"))
     lines.append(t("help.common"))
-    await message.answer("\n\n".join(lines))
+    await send_long(message, "\n\n".join(lines))
 
 
 def _consent_lines(items: list[consents.Consent], t: Texts, timezone: str) -> list[str]:
@@ -81,7 +85,7 @@ async def cmd_me(
         locale=t(f"language.names.{person.locale}"),
         registered_at=local_datetime(person.created_at, timezone),
     )
-    await message.answer("\n".join([profile, "", *_consent_lines(items, t, timezone)]))
+    await send_long(message, "\n".join([profile, "", *_consent_lines(items, t, timezone)]))
 
 
 async def cmd_language(message: Message, t: Texts) -> None:
@@ -123,6 +127,8 @@ async def on_forget_answered(
     state: FSMContext,
     db: Database,
     bot: Bot,
+    translator: Translator,
+    registry: Registry,
     t: Texts,
 ) -> None:
     await query.answer()
@@ -135,7 +141,7 @@ async def on_forget_answered(
         await query.message.edit_text(t("forget.kept"), reply_markup=None)
         return
     await state.clear()
-    await registration.forget_person(db, person)
+    await forget_person(db, translator, registry, person, now=datetime.now(UTC))
     if isinstance(state.storage, SQLStorage) and person.telegram_id is not None:
         state.storage.forget_user(person.telegram_id)
     with suppress(TelegramAPIError):  # the menu is cosmetic; the erasure already happened

@@ -9,18 +9,17 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PlanCallback, PlanStepCallback
+from bot.callbacks import PageCallback, PlanCallback, PlanStepCallback
 from bot.i18n import Texts, Translator
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.render import safe
 from handlers.forms import on_text_instead_of_button
 from mentoring import plans
 from storage.db import Database
 from storage.people import Person
-
-MAX_BUTTONS = 40
 
 
 class PlanForm(StatesGroup):
@@ -63,14 +62,9 @@ async def cmd_plan(
         await _start_form(message, state, *mentees[0], t)
         return
     if mentees:
-        builder = InlineKeyboardBuilder()
-        for pair, mentee, name in mentees[:MAX_BUTTONS]:
-            builder.button(
-                text=name[:60],
-                callback_data=PlanStepCallback(step="mentee", pair=pair, mentee=mentee),
-            )
-        builder.adjust(1)
-        await message.answer(t("plans.choose_mentee"), reply_markup=builder.as_markup())
+        await message.answer(
+            t("plans.choose_mentee"), reply_markup=_mentees_keyboard(mentees, 0, t)
+        )
         return
     mine = await plans.plans_of_mentee(db, person.id)
     if not mine:
@@ -82,9 +76,37 @@ async def cmd_plan(
             callback_data=PlanCallback(action="comment", plan=plan.id),
         )
         header = t(f"plans.status.{plan.status}")
-        await message.answer(
-            header + "\n\n" + plans.render_plan(plan, t), reply_markup=builder.as_markup()
+        await send_long(
+            message, header + "\n\n" + plans.render_plan(plan, t), reply_markup=builder.as_markup()
         )
+
+
+def _mentees_keyboard(
+    mentees: list[tuple[int, int, str]], page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            text=name[:60],
+            callback_data=PlanStepCallback(step="mentee", pair=pair, mentee=mentee).pack(),
+        )
+        for pair, mentee, name in mentees
+    ]
+    return paged_keyboard(buttons, PageCallback(picker="plan_mentees", page=page), t)
+
+
+async def on_mentees_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+) -> None:
+    mentees = await plans.mentees_to_plan(db, person.id) if person else []
+    if not mentees or not isinstance(query.message, Message):
+        await query.answer(t("hint.stale_button"))
+        return
+    await query.answer()
+    await show_page(query.message, _mentees_keyboard(mentees, callback_data.page, t))
 
 
 async def on_mentee_chosen(
@@ -214,7 +236,7 @@ async def on_results(
     if problem is not None:
         await message.answer(t(f"plans.problem.{problem}"))
         return
-    await message.answer(t("plans.submitted") + "\n\n" + plans.render_plan(draft, t))
+    await send_long(message, t("plans.submitted") + "\n\n" + plans.render_plan(draft, t))
 
 
 async def on_plan_action(
@@ -306,6 +328,7 @@ def build_router() -> Router:
     text = (F.text, ~F.text.startswith("/"))
     router.message(Command("plan"))(cmd_plan)
     router.callback_query(PlanStepCallback.filter(F.step == "mentee"))(on_mentee_chosen)
+    router.callback_query(PageCallback.filter(F.picker == "plan_mentees"))(on_mentees_page)
     router.callback_query(PlanForm.goals, PlanStepCallback.filter(F.step == "goals_done"))(
         on_goals_done
     )

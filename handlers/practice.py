@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PracticeCallback
 from bot.i18n import Texts
+from bot.long_messages import send_long
 from bot.render import safe
 from handlers.curator_forms import (
     cancel_form,
@@ -58,7 +59,7 @@ async def cmd_practice(
     if len(organisations) == 1:
         await _start(message, state, organisations[0].id, t)
         return
-    picker = organisation_picker(organisations, lambda org: PracticeCallback(action="org", org=org))
+    picker = organisation_picker(organisations, "orgs_practice", t)
     await message.answer(t("practices.choose_org"), reply_markup=picker)
 
 
@@ -209,7 +210,7 @@ async def cmd_practices(message: Message, person: Person | None, db: Database, t
         )
     if not found:
         lines.append(t("practices.list_empty"))
-    await message.answer("\n".join(lines))
+    await send_long(message, "\n".join(lines))
 
 
 async def on_not_text(message: Message, t: Texts) -> None:

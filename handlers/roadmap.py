@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.callbacks import RoadmapDoneCallback
+from bot.callbacks import PageCallback, RoadmapDoneCallback
 from bot.i18n import Texts
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.render import safe
 from mentoring import roadmap
 from storage.db import Database
@@ -45,14 +45,48 @@ async def cmd_roadmap(
             lines += [t("roadmap.upcoming")] + [_line(i, locale, t) for i in view.upcoming]
         if not (view.overdue or view.upcoming):
             lines.append(t("roadmap.nothing"))
-        builder = InlineKeyboardBuilder()
-        for item in view.overdue + view.upcoming:
-            builder.button(
-                text=t("roadmap.done_button", title=item.title(locale)[:TITLE_ON_BUTTON]),
-                callback_data=RoadmapDoneCallback(item=item.id),
-            )
-        builder.adjust(1)
-        await message.answer("\n".join(lines), reply_markup=builder.as_markup())
+        keyboard = _done_keyboard(view.overdue + view.upcoming, 0, locale, t)
+        await send_long(message, "\n".join(lines), reply_markup=keyboard)
+
+
+def _done_keyboard(
+    items: list[RoadmapItem], page: int, locale: str, t: Texts
+) -> InlineKeyboardMarkup | None:
+    if not items:
+        return None
+    buttons = [
+        InlineKeyboardButton(
+            text=t("roadmap.done_button", title=item.title(locale)[:TITLE_ON_BUTTON]),
+            callback_data=RoadmapDoneCallback(item=item.id).pack(),
+        )
+        for item in items
+    ]
+    where = PageCallback(picker="roadmap", page=page, org=items[0].organisation_id)
+    return paged_keyboard(buttons, where, t)
+
+
+async def on_roadmap_page(
+    query: CallbackQuery,
+    callback_data: PageCallback,
+    person: Person | None,
+    db: Database,
+    locale: str,
+    t: Texts,
+) -> None:
+    """◀ ▶ under an organisation's items: rebuilt from the organisations he curates now."""
+    views = await roadmap.curator_view(db, person, datetime.now(UTC).date())
+    items = [
+        item
+        for view in views
+        for item in view.overdue + view.upcoming
+        if item.organisation_id == callback_data.org
+    ]
+    keyboard = _done_keyboard(items, callback_data.page, locale, t)
+    if keyboard is None or not isinstance(query.message, Message):
+        await query.answer(t("roadmap.forbidden"), show_alert=True)
+        return
+    await query.answer()
+    await show_page(query.message, keyboard)
 
 
 async def on_roadmap_done(
@@ -82,4 +116,5 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message(Command("roadmap"))(cmd_roadmap)
     router.callback_query(RoadmapDoneCallback.filter())(on_roadmap_done)
+    router.callback_query(PageCallback.filter(F.picker == "roadmap"))(on_roadmap_page)
     return router

@@ -12,11 +12,18 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import StatsCallback
 from bot.i18n import Texts
+from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.render import safe
 from bot.settings import Settings
 from mentoring.access import Scope, load_scope
@@ -28,8 +35,6 @@ from reports.labels import label
 from storage import stats as stats_store
 from storage.db import Database
 from storage.people import Person
-
-MAX_SCOPE_BUTTONS = 50
 
 
 def _period(code: str) -> str | None:
@@ -146,7 +151,7 @@ async def _show(
     zone: tzinfo,
 ) -> None:
     result = await stats.summary(request)
-    await message.answer(summary_text(result.report, t, zone))
+    await send_long(message, summary_text(result.report, t, zone))
     # For several organisations the KPI chart is followed by satisfaction by organisation;
     # the buttons go under the last picture.
     names = ("kpi.png", "satisfaction.png")
@@ -193,21 +198,26 @@ async def _send_periods(message: Message, org: int, t: Texts) -> None:
     await message.answer(t("stats.period.title"), reply_markup=builder.as_markup())
 
 
-async def _send_scopes(message: Message, db: Database, scope: Scope, code: str, t: Texts) -> None:
+async def _scopes_keyboard(
+    db: Database, scope: Scope, code: str, page: int, t: Texts
+) -> InlineKeyboardMarkup:
+    """«Вся область» first, then every organisation of the scope, a page at a time."""
     ids = scope.organisation_ids
     async with db.connect() as conn:
         orgs = await stats_store.organisations_in_scope(conn, None if ids is None else sorted(ids))
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("stats.button.all"), callback_data=StatsCallback(action="show", org=0, period=code)
+    whole = InlineKeyboardButton(
+        text=t("stats.button.all"),
+        callback_data=StatsCallback(action="show", org=0, period=code).pack(),
     )
-    for org in orgs[:MAX_SCOPE_BUTTONS]:
-        builder.button(
+    buttons = [
+        InlineKeyboardButton(
             text=org.name[:60],
-            callback_data=StatsCallback(action="show", org=org.id, period=code),
+            callback_data=StatsCallback(action="show", org=org.id, period=code).pack(),
         )
-    builder.adjust(1)
-    await message.answer(t("stats.button.scopes"), reply_markup=builder.as_markup())
+        for org in orgs
+    ]
+    where = StatsCallback(action="scopes_page", period=code, page=page)
+    return paged_keyboard(buttons, where, t, extra=[whole])
 
 
 async def on_stats_button(
@@ -231,8 +241,12 @@ async def on_stats_button(
         return
     await query.answer()
     message = query.message
-    if callback_data.action == "scopes":
-        await _send_scopes(message, db, scope, callback_data.period, t)
+    if callback_data.action in ("scopes", "scopes_page"):
+        keyboard = await _scopes_keyboard(db, scope, callback_data.period, callback_data.page, t)
+        if callback_data.action == "scopes":
+            await message.answer(t("stats.button.scopes"), reply_markup=keyboard)
+        else:
+            await show_page(message, keyboard)
         return
     if callback_data.action == "period":
         await _send_periods(message, org, t)

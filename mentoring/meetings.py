@@ -39,6 +39,7 @@ __all__ = [
     "can_create",
     "can_curate",
     "cancel",
+    "close",
     "create",
     "facts",
     "participants",
@@ -358,16 +359,8 @@ async def cancel(
             return Outcome(False, "stale")
         if not _may_manage(actor, meeting, mentor):
             return Outcome(False, "no_rights")
-        if not await store.set_fields(
-            conn,
-            meeting_id,
-            expected_status=("proposed", "confirmed"),
-            now=now,
-            status="cancelled",
-            cancel_reason=reason[:300],
-        ):
+        if not await close(conn, meeting_id, reason=reason, now=now):
             return Outcome(False, "stale")
-        await store.cancel_pending_notices(conn, meeting_id)
         others = [p for p in people if p.person_id != actor.id]
         await notify(
             conn,
@@ -380,6 +373,22 @@ async def cancel(
             reason=reason[:300],
         )
     return Outcome(True, meeting_id=meeting_id)
+
+
+async def close(conn: AsyncConnection, meeting_id: int, *, reason: str, now: datetime) -> bool:
+    """Cancel a proposed or confirmed meeting and withdraw its unsent reminders; False when it
+    is neither. Rights and telling people are the caller's part (`cancel`, /forget)."""
+    if not await store.set_fields(
+        conn,
+        meeting_id,
+        expected_status=("proposed", "confirmed"),
+        now=now,
+        status="cancelled",
+        cancel_reason=reason[:300],
+    ):
+        return False
+    await store.cancel_pending_notices(conn, meeting_id)
+    return True
 
 
 async def record_outcome(

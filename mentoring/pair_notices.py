@@ -25,6 +25,7 @@ __all__ = [
     "approve",
     "curators_of",
     "dissolve",
+    "end_pair",
     "render_proposal",
 ]
 
@@ -184,19 +185,37 @@ async def dissolve(
 ) -> bool:
     """End an active pair; both sides are told kindly and go back to the pool."""
     async with db.begin() as conn:
-        pair = await pair_store.get_pair(conn, pair_id)
-        if pair is None or not await pair_store.dissolve(conn, pair_id, reason, now):
-            return False
-        await audit.record(
-            conn,
-            "pairs.dissolved",
-            actor_person_id=actor_person_id,
-            object_type="pair",
-            object_id=pair_id,
+        pair = await end_pair(
+            conn, pair_id, reason=reason, actor_person_id=actor_person_id, now=now
         )
+        if pair is None:
+            return False
         cohort = await load_cohort(conn, pair.organisation_id, now.date())
     await _notify_pair(db, translator, registry, pair, cohort, "pair_dissolved", now)
     return True
+
+
+async def end_pair(
+    conn: AsyncConnection,
+    pair_id: int,
+    *,
+    reason: str,
+    actor_person_id: int | None,
+    now: datetime,
+) -> pair_store.Pair | None:
+    """Dissolve an active pair, audited; None when it is not active. Telling people is the
+    caller's part (`dissolve`, /forget)."""
+    pair = await pair_store.get_pair(conn, pair_id)
+    if pair is None or not await pair_store.dissolve(conn, pair_id, reason, now):
+        return None
+    await audit.record(
+        conn,
+        "pairs.dissolved",
+        actor_person_id=actor_person_id,
+        object_type="pair",
+        object_id=pair_id,
+    )
+    return pair
 
 
 async def curators_of(conn: AsyncConnection, organisation_id: int) -> list[int]:

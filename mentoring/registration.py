@@ -1,4 +1,4 @@
-"""Registration (регистрация участника): consent first, then the name; and /forget.
+"""Registration (регистрация участника): consent first, then the name (/forget: erasure.py).
 
 Nothing about a person is stored before he consents. The invite is re-checked on the
 server at every step: what the chat remembers (the code) is only a hint.
@@ -12,9 +12,8 @@ from datetime import datetime
 
 from mentoring.invites import InviteProblem, check_invite
 from mentoring.names import normalise_full_name
-from storage import audit, consents, outbox, people, surveys
+from storage import audit, consents, people, surveys
 from storage import coverage as coverage_store
-from storage import fsm as fsm_store
 from storage import imports as import_store
 from storage import invites as invite_store
 from storage.db import Database
@@ -23,7 +22,6 @@ from storage.people import Person
 __all__ = [
     "ConsentOutcome",
     "complete_registration",
-    "forget_person",
     "grant_consent",
     "record_refusal",
     "set_locale",
@@ -147,23 +145,3 @@ async def complete_registration(db: Database, person_id: int, text: str) -> Pers
 async def set_locale(db: Database, person_id: int, locale: str) -> None:
     async with db.begin() as conn:
         await people.set_locale(conn, person_id, locale)
-
-
-async def forget_person(db: Database, person: Person) -> None:
-    """Withdraw consent and erase personal data; the anonymous id stays for aggregates."""
-    async with db.begin() as conn:
-        await consents.withdraw_all(conn, person.id)
-        await surveys.erase_free_text(conn, person.id)
-        await surveys.cancel_pending_for_person(conn, person.id)
-        await outbox.erase_for_person(conn, person.id)
-        await people.erase_personal_data(conn, person.id)
-        if person.telegram_id is not None:
-            await fsm_store.forget_user(conn, person.telegram_id)
-        await audit.record(
-            conn,
-            "person.forgotten",
-            actor_person_id=person.id,
-            object_type="person",
-            object_id=person.id,
-        )
-    log.info("person.forgotten person=%s", person.id)

@@ -1,7 +1,9 @@
 """The analytical note (аналитическая справка) as an XLSX workbook: a pure function of a report.
 
 Percentages are written as fractions with a `%` number format, so a curator can sum, sort and
-chart them in Excel; every label comes from the locale file through `t`.
+chart them in Excel; every label comes from the locale file through `t`. Every row goes
+through `reports.sheets.inert_row`: an order number or a practice title typed by a curator
+is text, never a formula.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import KPI_CODES, OrganisationStats, SatisfactionFigures, StatsReport
 from reports.labels import label
+from reports.sheets import SHEET_NAME_LIMIT, inert_row
 
 __all__ = ["analytical_report"]
 
@@ -28,7 +31,6 @@ SCORE_FORMAT = "0.0"
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 MAX_COLUMN_WIDTH = 60
-SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
 
 
 def _fraction(pct: float | None) -> float | None:
@@ -37,7 +39,7 @@ def _fraction(pct: float | None) -> float | None:
 
 def _sheet(workbook: Workbook, t: Texts, name_key: str, columns: Sequence[str]) -> Worksheet:
     sheet = workbook.create_sheet(t(f"reports.sheet.{name_key}")[:SHEET_NAME_LIMIT])
-    sheet.append([t(f"reports.column.{column}") for column in columns])
+    sheet.append(inert_row(t(f"reports.column.{column}") for column in columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -52,7 +54,7 @@ def _append(sheet: Worksheet, rows: Iterable[Sequence[Any]], formats: dict[int, 
     region's 70,000 pairs quadratic."""
     number = sheet.max_row
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(inert_row(row))
         number += 1
         for column, number_format in formats.items():
             sheet.cell(row=number, column=column).number_format = number_format
@@ -185,14 +187,16 @@ def _by_form_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet = _sheet(workbook, t, "by_form", (*columns, "meetings_held"))
     for row in report.by_form:
         sheet.append(
-            [
-                label(t, f"pairs.form.{row.form}", row.form),
-                row.pairs_formed,
-                row.pairs_active,
-                row.pairs_dissolved,
-                row.mentees_active,
-                row.meetings_held,
-            ]
+            inert_row(
+                (
+                    label(t, f"pairs.form.{row.form}", row.form),
+                    row.pairs_formed,
+                    row.pairs_active,
+                    row.pairs_dissolved,
+                    row.mentees_active,
+                    row.meetings_held,
+                )
+            )
         )
 
 
@@ -203,18 +207,20 @@ def _meetings_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     )
     sheet = workbook.create_sheet(t("reports.sheet.meetings")[:SHEET_NAME_LIMIT])
     sheet.append(
-        [
-            t("reports.column.organisation"),
-            *(label(t, f"reports.meeting_type.{kind}", kind) for kind in types),
-            t("reports.column.total"),
-        ]
+        inert_row(
+            (
+                t("reports.column.organisation"),
+                *(label(t, f"reports.meeting_type.{kind}", kind) for kind in types),
+                t("reports.column.total"),
+            )
+        )
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for name, org in _organisations(report, t):
         counts = [org.meetings_held_by_type.get(kind, 0) for kind in types]
-        sheet.append([name, *counts, sum(counts)])
+        sheet.append(inert_row((name, *counts, sum(counts))))
 
 
 def _impact_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
@@ -236,7 +242,15 @@ def _practices_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet = _sheet(workbook, t, "practices", ("organisation", "quarter", "title", "form", "link"))
     for number, practice in enumerate(report.practices, start=2):
         sheet.append(
-            [practice.organisation, practice.quarter, practice.title, practice.form, practice.link]
+            inert_row(
+                (
+                    practice.organisation,
+                    practice.quarter,
+                    practice.title,
+                    practice.form,
+                    practice.link,
+                )
+            )
         )
         if practice.link.startswith(("http://", "https://")):
             sheet.cell(row=number, column=5).hyperlink = practice.link
@@ -269,7 +283,7 @@ def _method_rows(report: StatsReport, t: Texts) -> list[tuple[str, Any]]:
 def _method_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
     sheet = _sheet(workbook, t, "method", ("parameter", "definition"))
     for row in _method_rows(report, t):
-        sheet.append(list(row))
+        sheet.append(inert_row(row))
         sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True)
         if isinstance(row[1], datetime):
             sheet.cell(row=sheet.max_row, column=2).number_format = DATETIME_FORMAT

@@ -24,6 +24,7 @@ _INLINE_ACTIONS = (
     "pay",
 )
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS = 100
 
 
 @dataclass
@@ -82,7 +83,7 @@ def read_markup(params: Params, *, inline_only: bool) -> MarkupChange:
     if not isinstance(raw, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in raw:
-        return MarkupChange(inline=_inline_keyboard(raw["inline_keyboard"]))
+        return MarkupChange(inline=inline_keyboard(raw["inline_keyboard"]))
     if inline_only:
         raise bad_request("inline keyboard expected")
     if "keyboard" in raw:
@@ -94,9 +95,13 @@ def read_markup(params: Params, *, inline_only: bool) -> MarkupChange:
     raise bad_request("can't parse reply keyboard markup JSON object")
 
 
-def _inline_keyboard(rows: Any) -> dict[str, Any] | None:
+def inline_keyboard(rows: Any) -> dict[str, Any] | None:
+    """An inline keyboard as Telegram stores it, or Telegram's 400 for one it refuses (also
+    used by tests/recording.py, so chat tests meet the same limits)."""
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise bad_request("can't parse inline keyboard markup JSON object")
+    if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+        raise bad_request("reply markup is too long")
     kept = [[_inline_button(button) for button in row] for row in rows if row]
     # An empty inline keyboard is the same as none: Telegram omits it from the Message.
     return {"inline_keyboard": kept} if kept else None

@@ -19,6 +19,8 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import ValidationError
 
+from bot.long_messages import split_text
+
 __all__ = [
     "UNAUTHORIZED_PAUSE",
     "Verdict",
@@ -27,6 +29,7 @@ __all__ = [
     "judge",
     "pause_seconds",
     "render",
+    "render_parts",
 ]
 
 # A wrong token is the operator's to fix, not the rows' fault: wait, don't burn attempts.
@@ -102,3 +105,19 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         "parse_mode": payload.get("parse_mode", "HTML"),
         "reply_markup": markup,
     }
+
+
+def render_parts(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """`render`, with a text too long for one message split into several (Telegram's 4,096
+    characters, measured after HTML parsing): send_message arguments per part, the buttons
+    under the last. The same payload always gives the same parts, so a row resumed after a
+    crash can skip the parts already sent."""
+    whole = render(payload)
+    if not isinstance(whole["text"], str):
+        raise TypeError("the payload's text is not a string")
+    parse_mode = whole["parse_mode"]
+    parts = split_text(whole["text"], html=str(parse_mode).upper() == "HTML")
+    return [
+        {**whole, "text": part, "reply_markup": whole["reply_markup"] if last else None}
+        for last, part in ((n == len(parts), part) for n, part in enumerate(parts, start=1))
+    ]

@@ -8,6 +8,13 @@ What Telegram answers decides a row's fate:
 - BadRequest and the like → failed at once, a retry would fail the same way;
 - server, network, timeout and unknown errors → retried with exponential backoff and
   jitter, failed after `max_attempts`.
+
+A text longer than one message (4,096 characters) goes out as several, one after another
+in the chat's pace, the buttons under the last; the row is one delivery, marked sent after
+the last part. After each part but the last the row records how many Telegram has
+(`parts_sent`), so a row taken back after a crash, a pause or a retry goes on from the next
+part: killed between parts, the chat gets the rest once the lease runs out, and at worst
+the one part in flight at the kill twice (the same bound as for a one-part message).
 """
 
 from __future__ import annotations
@@ -26,7 +33,14 @@ from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from apscheduler.schedulers.base import BaseScheduler
 
 from scheduler.clock import Clock
-from scheduler.delivery import Verdict, backoff_delay, describe, judge, pause_seconds, render
+from scheduler.delivery import (
+    Verdict,
+    backoff_delay,
+    describe,
+    judge,
+    pause_seconds,
+    render_parts,
+)
 from scheduler.quiet_hours import DEFAULT_END, DEFAULT_START, shift_out_of_quiet_hours
 from scheduler.rate_limit import RateLimiter, RateLimitPaused
 from storage import outbox as store
@@ -157,24 +171,28 @@ class OutboxDispatcher:
             return "failed"
         try:
             quiet_until = self._quiet_until(row)
-            arguments = render(row.payload)
+            parts = render_parts(row.payload)
+            already = int(row.payload.get("parts_sent", 0))
         except (KeyError, TypeError, ValueError) as exc:  # incl. unknown zone, bad buttons
             await self._write(store.mark_failed, row.id, f"PayloadError: {type(exc).__name__}")
             log.error("outbox.bad_payload id=%s kind=%s", row.id, row.kind)
             return "failed"
-        if quiet_until is not None:
+        if quiet_until is not None and not already:  # a message begun is finished
             await self._write(store.reschedule, row.id, quiet_until)
             log.info("outbox.quiet_hours id=%s until=%s", row.id, quiet_until.isoformat())
             return "deferred"
-        try:
-            await self._limiter.acquire(row.chat_id, abandon_on_pause=True)
-        except RateLimitPaused:
-            await self._write(store.release, [row.id])
-            return "deferred"
-        try:
-            await self._bot.send_message(chat_id=row.chat_id, **arguments)
-        except Exception as exc:
-            return await self._handle_error(row, exc)
+        for index in range(already, len(parts)):
+            try:
+                await self._limiter.acquire(row.chat_id, abandon_on_pause=True)
+            except RateLimitPaused:
+                await self._write(store.release, [row.id])
+                return "deferred"
+            try:
+                await self._bot.send_message(chat_id=row.chat_id, **parts[index])
+            except Exception as exc:
+                return await self._handle_error(row, exc)
+            if index + 1 < len(parts):
+                await self._write(store.record_parts_sent, row.id, row.payload, index + 1)
         await self._write(store.mark_sent, row.id, self._clock.now())
         log.debug("outbox.sent id=%s kind=%s person=%s", row.id, row.kind, row.person_id)
         return "sent"

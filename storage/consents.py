@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import consents, parent_codes
@@ -40,7 +40,13 @@ class Consent:
 
 
 async def grant(
-    conn: AsyncConnection, person_id: int, *, kind: str, text_version: str, granted_by: str
+    conn: AsyncConnection,
+    person_id: int,
+    *,
+    kind: str,
+    text_version: str,
+    granted_by: str,
+    granted_by_telegram_id: int | None = None,
 ) -> None:
     await conn.execute(
         insert(consents).values(
@@ -49,6 +55,7 @@ async def grant(
             text_version=text_version,
             granted_at=utcnow(),
             granted_by=granted_by,
+            granted_by_telegram_id=granted_by_telegram_id,
         )
     )
 
@@ -70,7 +77,8 @@ async def list_for_person(conn: AsyncConnection, person_id: int) -> list[Consent
 
 
 async def withdraw_all(conn: AsyncConnection, person_id: int) -> None:
-    """Mark every consent withdrawn and drop who gave it (a parent's name is personal data)."""
+    """Mark every consent withdrawn and drop who gave it: a parent's name and Telegram account
+    are personal data, and would name the child's family."""
     await conn.execute(
         update(consents)
         .where(consents.c.person_id == person_id, consents.c.withdrawn_at.is_(None))
@@ -81,6 +89,13 @@ async def withdraw_all(conn: AsyncConnection, person_id: int) -> None:
         .where(consents.c.person_id == person_id, consents.c.granted_by != "self")
         .values(granted_by="erased")
     )
+    await conn.execute(
+        update(consents)
+        .where(consents.c.person_id == person_id)
+        .values(granted_by_telegram_id=None)
+    )
+    # An open link would let someone consent for an erased child.
+    await conn.execute(delete(parent_codes).where(parent_codes.c.child_person_id == person_id))
 
 
 async def has_active(conn: AsyncConnection, person_id: int, kind: str) -> bool:

@@ -7,8 +7,9 @@ locked" errors.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +43,21 @@ def _tune_sqlite(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten values are zeroed, not left in free space: /forget means gone.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _owner_only(path: Path) -> None:
+    """Personal data: the directory (when made here) and the file are the owner's alone.
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDONLY, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError, PermissionError):
+            if file.stat().st_mode & 0o077:  # made by an older version: tighten it
+                file.chmod(0o600)
 
 
 class Database:
@@ -52,7 +67,7 @@ class Database:
         self.url = url
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(path)
         self.engine: AsyncEngine = create_async_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)

@@ -36,6 +36,7 @@ __all__ = [
     "mark_retry",
     "mark_sent",
     "pending_for_person",
+    "record_parts_sent",
     "release",
     "reschedule",
 ]
@@ -180,6 +181,19 @@ async def mark_sent(conn: AsyncConnection, row_id: int, sent_at: datetime) -> No
         # The rendered text may name people; once delivered it is not kept.
         .values(status="sent", sent_at=sent_at, lease_until=None, payload={})
     )
+
+
+async def record_parts_sent(
+    conn: AsyncConnection, row_id: int, payload: dict[str, Any], parts_sent: int
+) -> bool:
+    """A long text goes out as several messages: how many Telegram has, so that a row taken
+    back after a crash goes on from the next part instead of repeating them all."""
+    result = await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row_id, outbox.c.status == "sending")
+        .values(payload={**payload, "parts_sent": parts_sent})
+    )
+    return result.rowcount == 1
 
 
 async def mark_retry(conn: AsyncConnection, row_id: int, next_due_at: datetime, error: str) -> bool:

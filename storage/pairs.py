@@ -27,6 +27,7 @@ __all__ = [
     "get_plan_by_id",
     "pairs_of_person",
     "plans_for_pair",
+    "remove_mentee",
     "save_draft",
     "save_plan",
     "set_plan_status",
@@ -367,3 +368,15 @@ async def entered_programme(conn: AsyncConnection, organisation_id: int) -> list
         .order_by(pair_mentees.c.mentee_id)
     )
     return [int(pid) for pid in (await conn.execute(query)).scalars()]
+
+
+async def remove_mentee(conn: AsyncConnection, pair_id: int, mentee_id: int) -> None:
+    """A mentee leaves a group that goes on without him; his plan in it goes with him."""
+    await conn.execute(
+        delete(plans).where(plans.c.pair_id == pair_id, plans.c.mentee_id == mentee_id)
+    )
+    await conn.execute(
+        delete(pair_mentees).where(
+            pair_mentees.c.pair_id == pair_id, pair_mentees.c.mentee_id == mentee_id
+        )
+    )

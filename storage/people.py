@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import consents, memberships, organisations, people
+from storage.schema import consents, memberships, organisations, people, people_imports
 from storage.types import utcnow
 
 __all__ = [
@@ -197,7 +197,13 @@ async def set_locale(conn: AsyncConnection, person_id: int, locale: str) -> None
 
 
 async def erase_personal_data(conn: AsyncConnection, person_id: int) -> None:
-    """Keep the row as an anonymous id for aggregates; drop everything that identifies."""
+    """Keep the row as an anonymous id for aggregates; drop everything that identifies,
+    the class or position a school's list gave him included."""
+    await conn.execute(
+        update(people_imports)
+        .where(people_imports.c.person_id == person_id)
+        .values(class_or_position="")
+    )
     await conn.execute(
         update(people)
         .where(people.c.id == person_id)

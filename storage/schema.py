@@ -32,6 +32,7 @@ __all__ = [
     "group_meeting_attendees",
     "group_meetings",
     "headcounts",
+    "inbox",
     "invite_coverage",
     "invites",
     "meetings",
@@ -125,6 +126,8 @@ consents = Table(
     Column("granted_at", UTCDateTime, nullable=False),
     Column("granted_by", String(200), nullable=False),  # "self", or who gave it for a minor
     Column("withdrawn_at", UTCDateTime),
+    # The Telegram account a parent agreed from (0018); NULL on paper, for "self", after /forget.
+    Column("granted_by_telegram_id", BigInteger),
 )
 Index("ix_consents_person_kind", consents.c.person_id, consents.c.kind)
 
@@ -526,3 +529,22 @@ stats_snapshots = Table(
     Column("computed_at", UTCDateTime, nullable=False),
     Column("facts", Text, nullable=False),  # JSON of mentoring.stats_facts.OrgFacts
 )
+
+# --- incoming updates (0019) -----------------------------------------------------------
+
+# Every update is stored here (one transaction per getUpdates batch) before Telegram is
+# told it arrived, and handled from here (bot/inbox.py). The JSON holds what people wrote:
+# it is erased once handled; the bare id stays a day so that a redelivery is recognised.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("chat_id", BigInteger),  # one chat's updates are handled in update_id order
+    Column("user_id", BigInteger),  # the sender, for /forget
+    Column("raw", Text),  # the Update's JSON until handled, then NULL
+    Column("state", String(10), nullable=False),  # new / done
+    Column("received_at", UTCDateTime, nullable=False),
+)
+# A restart's scan (unfinished rows) and the daily pruning (done rows by age).
+Index("ix_inbox_state_received_at", inbox.c.state, inbox.c.received_at)
+Index("ix_inbox_user_id", inbox.c.user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +25,7 @@ __all__ = [
     "assign",
     "cancel_pending_for_person",
     "create_wave",
-    "erase_free_text",
+    "erase_answers",
     "get_response",
     "get_wave",
     "in_progress_response",
@@ -333,12 +334,24 @@ async def cancel_pending_for_person(conn: AsyncConnection, person_id: int) -> No
     )
 
 
-async def erase_free_text(conn: AsyncConnection, person_id: int) -> None:
-    """Part of /forget: free-text answers go; numbers stay for anonymous aggregates."""
-    own = select(responses.c.id).where(responses.c.person_id == person_id)
-    await conn.execute(
-        delete(answers).where(answers.c.response_id.in_(own), answers.c.free_text.is_(True))
+async def erase_answers(
+    conn: AsyncConnection, person_id: int, keep: Mapping[tuple[str, int], frozenset[str]]
+) -> None:
+    """Part of /forget: every answer of the person goes but the question codes `keep` names for
+    the response's (questionnaire, version); the saved state goes too. The response rows stay,
+    with their satisfaction score, as the anonymous id's part of the aggregates."""
+    own = await conn.execute(
+        select(responses.c.id, responses.c.survey_code, responses.c.survey_version).where(
+            responses.c.person_id == person_id
+        )
     )
+    for response_id, code, version in own.all():
+        kept = keep.get((code, version), frozenset())
+        await conn.execute(
+            delete(answers).where(
+                answers.c.response_id == response_id, answers.c.question_code.not_in(kept)
+            )
+        )
     await conn.execute(
         update(responses)
         .where(responses.c.person_id == person_id)

@@ -22,6 +22,7 @@ from storage import people
 from storage.db import Database
 
 SECRET = "test-secret-key-0123456789abcdef"
+BASE_URL = "http://127.0.0.1"  # the office's public address (WEB_BASE_URL)
 BOT_USERNAME = "mentor_test_bot"
 _telegram_ids = itertools.count(91_000)
 
@@ -82,7 +83,10 @@ class Agent:
         elif csrf and isinstance(data, aiohttp.FormData):
             data.add_field("csrf", self.csrf)
         response = await self.http.post(
-            self.server.make_url(path), data=data, allow_redirects=False
+            self.server.make_url(path),
+            data=data,
+            allow_redirects=False,
+            headers={"Origin": BASE_URL},  # as a browser on the office's own page sends
         )
         self.last_text = (await response.read()).decode(errors="replace")
         return response
@@ -132,7 +136,7 @@ async def admin_web(db: Database, translator: Translator) -> AsyncIterator[Admin
         db=db,
         translator=translator,
         secret=SECRET,
-        base_url="http://127.0.0.1",
+        base_url=BASE_URL,
         bot_username=bot_username,
         stats=StatsService(db, translator),
         clock=clock,

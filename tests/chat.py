@@ -7,7 +7,7 @@ session captured.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
@@ -26,6 +26,7 @@ class ChatUser:
     user: User
     seen: int = 0
     replies: list[Message] = field(default_factory=list)
+    room: Chat | None = None  # a group or channel to write in; None = the private chat
 
     @property
     def session(self) -> RecordingSession:
@@ -33,7 +34,11 @@ class ChatUser:
 
     @property
     def chat(self) -> Chat:
-        return Chat(id=self.user.id, type="private", first_name=self.user.first_name)
+        return self.room or Chat(id=self.user.id, type="private", first_name=self.user.first_name)
+
+    def in_chat(self, room: Chat) -> ChatUser:
+        """The same user writing in another chat (a group, a supergroup)."""
+        return replace(self, room=room, replies=[])
 
     async def send(self, text: str) -> list[Message]:
         entities = None
@@ -95,7 +100,7 @@ class ChatUser:
     async def _feed(self, update: Update) -> list[Message]:
         before = len(self.session.sent)
         await self.dp.feed_update(self.bot, update)
-        new = [m for m in list(self.session.sent.values())[before:] if m.chat.id == self.user.id]
+        new = [m for m in list(self.session.sent.values())[before:] if m.chat.id == self.chat.id]
         self.replies.extend(new)
         return new
 

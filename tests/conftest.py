@@ -40,7 +40,15 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=db_url, admin_ids=frozenset({ADMIN_ID}))  # type: ignore[call-arg]
+    # Tests tap faster than any person: the flood limit and the heavy buttons' cooldown are
+    # off here and on in tests/test_flood.py, which moves a FakeClock by hand.
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=db_url,
+        admin_ids=frozenset({ADMIN_ID}),
+        flood_rate=0,
+        heavy_cooldown=0,
+    )
 
 
 @pytest.fixture

@@ -33,6 +33,9 @@ class BotProcess:
             "WEB_PORT": str(self.web_port),
             "LOG_LEVEL": "INFO",
             "PYTHONPATH": str(ROOT),
+            # Scripted users answer faster than people; tests/test_flood.py covers the limit.
+            "FLOOD_RATE": "0",
+            "HEAVY_COOLDOWN": "0",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from admin.spreadsheets import read_table, write_csv, write_xlsx
+from admin.spreadsheets import read_table
 from bot.i18n import Translator
 from mentoring.imports import Problem, parse_table
+from reports.sheets import write_csv, write_xlsx
 from storage import audit
 from storage import imports as import_store
 from storage import people as people_store

@@ -108,31 +108,38 @@ async def test_another_schools_curator_cannot_see_or_launch(
 
 
 async def test_consents_list_and_paper_consent(db: Database, new_user: NewUser) -> None:
+    """The paper consent asks who signed it, stores the signer, and the list drops the child."""
     school = await make_school(db)
     curator = new_user("Куратор")
     await register(curator, await make_invite(db, school, "curator"), "Кураторова Елена")
-    kid = new_user("Коля")
-    await register(kid, await make_invite(db, school, "mentee"), "Колин Коля")
-    await answer_survey(
-        kid,
-        db,
-        kid.user.id,
-        {
-            "position": "Школьник",
-            "school_class": "7 класс",
-            "birth_date": f"01.01.{date.today().year - 14}",
-        },
-    )
+    for first, name in (("Коля", "Колин Коля"), ("Лиза", "Лизина Лиза")):
+        kid = new_user(first)
+        await register(kid, await make_invite(db, school, "mentee"), name)
+        await answer_survey(
+            kid,
+            db,
+            kid.user.id,
+            {
+                "position": "Школьник",
+                "school_class": "7 класс",
+                "birth_date": f"01.01.{date.today().year - 14}",
+            },
+        )
 
     replies = await curator.send("/consents")
     assert "• Колин Коля (наставляемый)" in replies[-1].text
     await curator.tap("📝 Бумажное: Колин Коля")
+    assert "Кто его подписал" in curator.last().text and "Колин Коля" in curator.last().text
+    assert "Напишите фамилию и имя" in (await curator.send("мама"))[-1].text
+    replies = await curator.send("Колина Мария Петровна")
+    assert "Подпись родителя: Колина Мария Петровна" in replies[0].text
+    refreshed = replies[-1].text
+    assert "Лизина Лиза" in refreshed and "Колин Коля" not in refreshed, "the list is sent anew"
     async with db.connect() as conn:
         granted_by = (
             await conn.execute(select(consents.c.granted_by).where(consents.c.kind == "parent"))
         ).scalar_one()
-    assert granted_by.startswith("paper: curator #")
-    assert "есть согласие родителя" in (await curator.send("/consents"))[-1].text
+    assert granted_by.startswith("paper: Колина Мария Петровна; curator #")
 
 
 async def test_group_meeting_then_preferences_with_dynamic_lists(

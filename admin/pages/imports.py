@@ -13,8 +13,9 @@ from admin.context import actor_of, context_of
 from admin.guards import require_manage
 from admin.jobs import Job
 from admin.render import BASE, redirect, render, texts_for
-from admin.spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, read_table, write_csv
+from admin.spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, read_table
 from mentoring.imports import IMPORT_ROLES, ImportReport, import_people, parse_table
+from reports.sheets import write_csv
 from storage import organisations as org_store
 from storage.db import Database
 
@@ -28,6 +29,8 @@ class ImportOutcome:
     organisation_id: int
     file_problem: str | None
     report: ImportReport | None
+    unreadable: str | None = None  # why the file could not be read (admin/spreadsheets.py)
+    line: int = 0
 
 
 async def _managed_organisations(request: web.Request) -> list[org_store.Organisation]:
@@ -82,8 +85,8 @@ async def _run_import(
     now = job.started_at
     try:
         table = await asyncio.to_thread(read_table, upload[1], upload[0])
-    except SpreadsheetError:
-        return ImportOutcome(organisation_id, "unreadable", None)
+    except SpreadsheetError as exc:
+        return ImportOutcome(organisation_id, "unreadable", None, exc.reason.value, exc.line)
     parsed = await asyncio.to_thread(parse_table, table, default_role=role, today=now.date())
     if parsed.file_problem is not None:
         return ImportOutcome(organisation_id, parsed.file_problem.value, None)

@@ -17,10 +17,10 @@ from admin.context import Actor, actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.reports import bot_texts
 from admin.render import BASE, redirect, render, texts_for
-from admin.spreadsheets import write_xlsx
 from mentoring import pairs
 from mentoring.pair_candidates import load_cohort
 from mentoring.pair_notices import approve
+from reports.sheets import write_xlsx
 from storage import organisations as org_store
 from storage import pairs as pair_store
 from storage import people as people_store

@@ -10,8 +10,8 @@ from aiohttp import web
 from admin.context import Actor, actor_of, context_of
 from admin.pages.dashboard import STATUSES
 from admin.render import render, texts_for
-from admin.spreadsheets import write_csv, write_xlsx
 from mentoring.invites import deep_link
+from reports.sheets import write_csv, write_xlsx
 from storage import backoffice
 from storage import imports as import_store
 from storage import organisations as org_store

@@ -13,7 +13,14 @@ import click
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import Database
 
-__all__ = ["cli", "fail", "run_async", "settings_or_exit", "with_database"]
+__all__ = [
+    "cli",
+    "configure_logging",
+    "fail",
+    "run_async",
+    "settings_or_exit",
+    "with_database",
+]
 
 T = TypeVar("T")
 
@@ -28,13 +35,26 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         fail(str(exc))
+    configure_logging(settings.log_level)
+    return settings
+
+
+# Chatty libraries: APScheduler logs two lines a second for the outbox job ("Running job",
+# "executed successfully"), alembic a line per migration. Their warnings and errors still
+# show; at DEBUG everything does.
+QUIET_LOGGERS = ("alembic", "apscheduler.executors.default", "apscheduler.scheduler")
+
+
+def configure_logging(level: str) -> None:
+    """The process's logging: one line per record on stderr, at LOG_LEVEL."""
     logging.basicConfig(
-        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    return settings
+    logging.getLogger().setLevel(level)
+    quiet = logging.NOTSET if level == "DEBUG" else logging.WARNING
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -16,6 +14,7 @@ from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
 from bot.settings import Settings
 from mentoring.invites import INVITE_ROLES, InviteError, create_invite, deep_link
 from mentoring.organisations import OrganisationError, create_organisation, list_organisations
+from reports.sheets import write_csv
 from storage import invites as invite_store
 from storage import organisations as org_store
 from storage import people as people_store
@@ -177,13 +176,9 @@ def people_list(organisation_id: int, output: str) -> None:
     if output == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=["id", "full_name", "role", "status", "locale", "created_at"]
-        )
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
+        columns = ["id", "full_name", "role", "status", "locale", "created_at"]
+        table = [[row[name] for name in columns] for row in rows]
+        click.echo(write_csv(columns, table, delimiter=",", for_excel=False).decode(), nl=False)
     else:
         for row in rows:
             click.echo(f"{row['id']}\t{row['role']}\t{row['status']}\t{row['full_name'] or '—'}")
