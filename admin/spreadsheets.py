@@ -18,13 +18,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any
 from xml.etree.ElementTree import Element, iterparse
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+from reports.sheets import cell_text
 
 __all__ = [
     "MAX_CELL_CHARS",
@@ -65,18 +67,6 @@ class SpreadsheetError(ValueError):
         super().__init__(reason.value if not line else f"{reason.value} at line {line}")
         self.reason = reason
         self.line = line
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _check(line: int, column: int, text: str) -> None:
@@ -169,7 +159,7 @@ class _Sheet:
                 if len(inline) > MAX_CELL_CHARS:
                     raise SpreadsheetError(Unreadable.CELL_TOO_LONG, line)
             elif name == "c":
-                text = _text(self.value(kind, style, raw, inline)).strip()
+                text = cell_text(self.value(kind, style, raw, inline)).strip()
                 if text:
                     _check(line, column, text)
                     cells[column] = text

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-__all__ = ["FORMULA_START", "inert", "inert_row", "write_csv", "write_xlsx"]
+__all__ = ["FORMULA_START", "cell_text", "inert", "inert_row", "write_csv", "write_xlsx"]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
@@ -31,7 +31,8 @@ def inert_row(values: Iterable[object]) -> list[object]:
     return [inert(value) for value in values]
 
 
-def _csv_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell's value as plain text: dates as ISO, whole floats without «.0»."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -56,7 +57,7 @@ def write_csv(
     writer = csv.writer(buffer, delimiter=delimiter)
     for row in (header, *rows):
         # Escape before formatting: -5 is a number and stays "-5", "-5" typed as text does not.
-        writer.writerow([_csv_text(inert(value)) for value in row])
+        writer.writerow([cell_text(inert(value)) for value in row])
     return buffer.getvalue().encode("utf-8-sig" if for_excel else "utf-8")
 
 
