@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,8 @@ from aiohttp import web
 
 from admin.context import ACTOR, Actor, context_of
 from bot.i18n import Texts, pick_locale
+from mentoring.periods import period_title
+from mentoring.wording import zone_label
 
 __all__ = ["BASE", "TEMPLATES_DIR", "make_templates", "redirect", "render", "texts_for"]
 
@@ -30,6 +32,10 @@ def _day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
 
+def _zone(zone: str, locale: str) -> str:
+    return zone_label(zone, locale, datetime.now(UTC))
+
+
 def make_templates() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -40,6 +46,8 @@ def make_templates() -> jinja2.Environment:
     )
     env.filters["local"] = _local
     env.filters["day"] = _day
+    env.globals["period_title"] = period_title  # «IV квартал 2026», not the code 2026-Q4
+    env.filters["zone"] = _zone  # «Москва (UTC+3)», not Europe/Moscow
     return env
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "HeadcountCallback",
     "LanguageCallback",
     "MeetingActionCallback",
+    "MeetingAnswerCallback",
     "MeetingKindCallback",
     "MeetingPairCallback",
     "PageCallback",
@@ -135,6 +136,15 @@ class MeetingActionCallback(CallbackData, prefix="mta"):
 
     action: str
     meeting: int
+
+
+class MeetingAnswerCallback(CallbackData, prefix="mtx"):
+    """An answer to an invitation (confirm / decline / other_time) naming the start it was
+    for (Unix seconds), so that a button of a meeting moved since says so."""
+
+    action: str
+    meeting: int
+    at: int
 
 
 class StatsCallback(CallbackData, prefix="sts"):

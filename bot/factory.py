@@ -10,6 +10,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.commands import ChatMenus, MenuMiddleware
 from bot.flood import Cooldown, FloodLimit, FloodMiddleware
 from bot.i18n import Translator
 from bot.middlewares import PersonMiddleware
@@ -44,6 +45,7 @@ def build_dispatcher(
     `clock`: what the flood limit reads (a test's FakeClock); the system's by default."""
     clock = clock or SystemClock()
     registry = registry or load_definitions()
+    menus = ChatMenus()
     dispatcher = Dispatcher(
         storage=SQLStorage(db, DefaultKeyBuilder(with_destiny=True)),
         # One update at a time per chat: a double tap is then seen as already handled.
@@ -54,6 +56,7 @@ def build_dispatcher(
         registry=registry,
         questionnaires=QuestionnaireService(db, registry, translator),
         stats=stats or StatsService(db, translator),
+        menus=menus,
     )
     dispatcher.update.outer_middleware(PersonMiddleware(db, translator))
     dispatcher.update.outer_middleware(  # after the person: the busy notice is in his language
@@ -62,5 +65,6 @@ def build_dispatcher(
             Cooldown(clock, settings.heavy_cooldown),
         )
     )
+    dispatcher.update.outer_middleware(MenuMiddleware(menus))  # roles changed anywhere
     dispatcher.include_routers(*get_routers())
     return dispatcher

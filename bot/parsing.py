@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
-__all__ = ["parse_clock", "parse_day"]
+__all__ = ["is_impossible_day", "parse_clock", "parse_day"]
+
+_DAY_SHAPE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def parse_day(text: str | None) -> date | None:
@@ -12,6 +15,11 @@ def parse_day(text: str | None) -> date | None:
         return datetime.strptime((text or "").strip(), "%d.%m.%Y").date()
     except ValueError:
         return None
+
+
+def is_impossible_day(text: str | None) -> bool:
+    """Written as ДД.ММ.ГГГГ but not in the calendar («31.02.2013»): say so, not the format."""
+    return bool(_DAY_SHAPE.fullmatch((text or "").strip())) and parse_day(text) is None
 
 
 def parse_clock(text: str | None) -> time | None:

@@ -6,7 +6,7 @@ the ids in callback data are only what the button claims.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -25,7 +25,7 @@ from bot.callbacks import (
 )
 from bot.i18n import Texts, Translator
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.parsing import parse_day
+from bot.parsing import is_impossible_day, parse_day
 from bot.render import safe
 from handlers.curator_forms import (
     CURATOR_FLOW_PICKER,
@@ -126,7 +126,8 @@ async def on_wave_survey(
     await state.update_data(survey=callback_data.survey)
     await state.set_state(WaveForm.deadline)
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t("curator.wave.ask_deadline"))
+    example = datetime.now(UTC).date() + timedelta(days=14)
+    await query.message.answer(t("curator.wave.ask_deadline", example=example.strftime("%d.%m.%Y")))
 
 
 async def on_wave_deadline(
@@ -147,7 +148,10 @@ async def on_wave_deadline(
         return
     deadline = parse_day(message.text)
     if deadline is None:
-        await message.answer(t("curator.wave.bad_deadline"))
+        impossible = is_impossible_day(message.text)
+        await message.answer(
+            t("curator.no_such_date" if impossible else "curator.wave.bad_deadline")
+        )
         return
     role = registry.get(code).audience[0]
     launch = await waves.launch_wave(
@@ -167,21 +171,42 @@ async def on_wave_deadline(
     await state.clear()
     title = _title(registry, code, locale)
     key = "curator.wave.launched" if launch.invited else "curator.wave.nobody"
-    await message.answer(
-        t(key, title=title, invited=launch.invited, deadline=deadline.strftime("%d.%m.%Y"))
-    )
+    if not launch.invited and launch.answered_before:
+        key = "curator.wave.all_answered"
+    text = t(key, title=title, invited=launch.invited, deadline=deadline.strftime("%d.%m.%Y"))
+    if launch.invited and launch.answered_before:
+        text += "\n" + t("curator.wave.answered_before", n=launch.answered_before)
+    await message.answer(text)
 
 
 # --- /responses ------------------------------------------------------------------------------
 async def _show_responses(
     message: Message, org_id: int, db: Database, registry: Registry, locale: str, t: Texts
 ) -> None:
+    now = datetime.now(UTC)
     reports = await waves.waves_overview(db, org_id)
-    if not reports:
+    intakes = await waves.intake_overview(db, org_id, now)
+    if not reports and not intakes:
         await message.answer(t("curator.responses.none"))
         return
     organisation = await _org_name(db, org_id)
     lines = [t("curator.responses.header", organisation=safe(organisation))]
+    if intakes:
+        lines.append(t("curator.responses.intake_header", year=intakes[0].school_year))
+    for intake in intakes:
+        lines.append(
+            t(
+                "curator.responses.intake_line",
+                title=_title(registry, intake.survey_code, locale),
+                answered=intake.count("answered"),
+                total=len(intake.people),
+                started=intake.count("started"),
+            )
+        )
+    if intakes and reports:
+        lines.append("")
+    elif intakes:
+        lines.append(t("curator.responses.no_waves"))
     for report in reports:
         title = _title(registry, report.wave.survey_code, locale)
         deadline = report.wave.deadline.strftime("%d.%m.%Y")
@@ -438,7 +463,10 @@ async def on_meeting_date(
         await message.answer(t("curator.not_curator"))
         return
     held_on = parse_day(message.text)
-    if held_on is None or held_on > datetime.now(UTC).date():
+    if held_on is None and is_impossible_day(message.text):
+        await message.answer(t("curator.no_such_date"))
+        return
+    if held_on is None or held_on > await waves.local_today(db, org_id, datetime.now(UTC)):
         await message.answer(t("curator.group_meeting.bad_date"))
         return
     if not await waves.group_meeting_candidates(db, org_id):

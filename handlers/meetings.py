@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -18,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
     MeetingActionCallback,
+    MeetingAnswerCallback,
     MeetingKindCallback,
     MeetingPairCallback,
     PageCallback,
@@ -29,6 +31,7 @@ from bot.render import safe
 from mentoring import meeting_queries as queries
 from mentoring import meetings as service
 from mentoring.curation import curated_organisations
+from mentoring.wording import zone_label
 from storage.db import Database
 from storage.pairs import Pair
 from storage.people import Person
@@ -39,6 +42,8 @@ __all__ = ["build_router"]
 PAIR_KINDS: tuple[str, ...] = ("intro", "trial", "planning", "regular", "final")
 UPCOMING_SHOWN = 20
 PAST_SHOWN = 10
+# why an answer came too late: the invitation's buttons are spent for good
+SETTLED = ("already_confirmed", "was_declined", "was_cancelled", "moved", "over")
 
 
 class MeetingForm(StatesGroup):
@@ -178,7 +183,7 @@ async def on_kind_chosen(
     await query.message.answer(t("meetings.ask_date"))
 
 
-async def on_day(message: Message, state: FSMContext, db: Database, t: Texts) -> None:
+async def on_day(message: Message, state: FSMContext, db: Database, locale: str, t: Texts) -> None:
     day = parse_day(message.text)
     if day is None:
         await message.answer(t("meetings.bad_date"))
@@ -187,7 +192,8 @@ async def on_day(message: Message, state: FSMContext, db: Database, t: Texts) ->
     timezone = await queries.organisation_timezone(db, int(data["org"]))
     await state.update_data(day=day.isoformat(), tz=timezone)
     await state.set_state(MeetingForm.clock)
-    await message.answer(t("meetings.ask_time", timezone=timezone))
+    zone = zone_label(timezone, locale, datetime.now(UTC))  # «Москва (UTC+3)»
+    await message.answer(t("meetings.ask_time", timezone=zone))
 
 
 async def on_clock(
@@ -270,7 +276,7 @@ async def on_place(
 
 async def on_action(
     query: CallbackQuery,
-    callback_data: MeetingActionCallback,
+    callback_data: MeetingActionCallback | MeetingAnswerCallback,
     state: FSMContext,
     person: Person | None,
     db: Database,
@@ -281,7 +287,13 @@ async def on_action(
     meeting_id, action = callback_data.meeting, callback_data.action
     if action in ("confirm", "decline"):
         outcome = await service.answer(
-            db, translator, person, meeting_id, confirm=action == "confirm", now=_now()
+            db,
+            translator,
+            person,
+            meeting_id,
+            confirm=action == "confirm",
+            now=_now(),
+            at=getattr(callback_data, "at", None),
         )
         reply = f"meetings.answered_{action}"
     elif action in ("held", "not_held"):
@@ -290,7 +302,7 @@ async def on_action(
         )
         reply = f"meetings.recorded_{action}"
     elif action in ("other_time", "moved"):
-        outcome = await queries.check_member(db, person, meeting_id)
+        outcome = await queries.check_mover(db, person, meeting_id)
         reply = "meetings.ask_date"
         if outcome.ok:
             meeting = await queries.get_meeting(db, meeting_id)
@@ -307,11 +319,35 @@ async def on_action(
         outcome = service.Outcome(False, "stale")
         reply = ""
     if not outcome.ok:
-        await query.answer(t(f"meetings.refused.{outcome.reason}"), show_alert=True)
+        text = t(f"meetings.refused.{outcome.reason}", **dict(outcome.details))
+        await query.answer(text, show_alert=True)
+        spent = outcome.reason in SETTLED and action in ("confirm", "decline")
+        if spent and isinstance(query.message, Message) and query.message.reply_markup:
+            await _drop_buttons(query.message)  # the answer came from someone else
         return
     await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(t(reply))
+    if not isinstance(query.message, Message):
+        return
+    text = t(reply)
+    if action == "confirm":
+        text += " " + t(f"meetings.reminders.{_reminders_key(outcome.reminders)}")
+    if action in ("confirm", "decline") and query.message.reply_markup is not None:
+        await _drop_buttons(query.message)  # answered: the invitation's buttons are spent
+    await query.message.answer(text)
+
+
+async def _drop_buttons(message: Message) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as error:  # a double tap: already without buttons
+        if "message is not modified" not in error.message:
+            raise
+
+
+def _reminders_key(leads: tuple[int, ...]) -> str:
+    """What a confirmation may promise: only the reminders that will come."""
+    day, hour = 24 * 60 in leads, 60 in leads
+    return "both" if day and hour else "day" if day else "hour" if hour else "none"
 
 
 async def on_cancel_reason(
@@ -368,6 +404,10 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
                     status=t(f"meetings.status.{m.status}"),
                 )
             )
+            names = mine.pairs.get(m.pair_id) if m.pair_id is not None else None
+            if names:  # whose meeting it is: the curator and a mentor of several pairs ask
+                pair = t("meetings.pair_label", mentor=names[0], mentees=", ".join(names[1:]))
+                lines.append(t("meetings.list_pair", pair=safe(pair)))
         if more > 0:  # the nearest coming and the latest past ones; the rest are counted
             lines.append(t("paging.more", n=more))
     builder = InlineKeyboardBuilder()
@@ -394,6 +434,7 @@ def build_router() -> Router:
     router.callback_query(PageCallback.filter(F.picker == "meeting_pairs"))(on_pairs_page)
     router.callback_query(MeetingKindCallback.filter())(on_kind_chosen)
     router.callback_query(MeetingActionCallback.filter())(on_action)
+    router.callback_query(MeetingAnswerCallback.filter())(on_action)
     router.message(MeetingForm.day, F.text, ~F.text.startswith("/"))(on_day)
     router.message(MeetingForm.clock, F.text, ~F.text.startswith("/"))(on_clock)
     router.message(MeetingForm.place, F.text, ~F.text.startswith("/"))(on_place)

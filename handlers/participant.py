@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ForgetCallback, LanguageCallback
-from bot.commands import set_chat_commands
+from bot.commands import ChatMenus, help_text
 from bot.i18n import LOCALES, Texts, Translator
 from bot.keyboards import forget_keyboard, language_keyboard
 from bot.long_messages import send_long
@@ -28,13 +26,8 @@ from surveys.definitions import Registry
 
 
 async def cmd_help(message: Message, person: Person | None, t: Texts) -> None:
-    lines = [t("help.header")]
-    if person is not None and person.registered:
-        lines += [t(f"help.{role}") for role in sorted(person.roles)]
-    else:
-        lines.append(t("help.unregistered"))
-    lines.append(t("help.common"))
-    await send_long(message, "\n\n".join(lines))
+    roles = person.roles if person is not None and person.registered else None
+    await send_long(message, help_text(roles, t))
 
 
 def _consent_lines(items: list[consents.Consent], t: Texts, timezone: str) -> list[str]:
@@ -99,6 +92,7 @@ async def on_language_chosen(
     db: Database,
     bot: Bot,
     translator: Translator,
+    menus: ChatMenus,
 ) -> None:
     if callback_data.locale not in LOCALES:  # forged data
         await query.answer()
@@ -107,7 +101,7 @@ async def on_language_chosen(
     if person is not None:
         await registration.set_locale(db, person.id, callback_data.locale)
         if person.registered and isinstance(query.message, Message):
-            await set_chat_commands(bot, query.message.chat.id, person.roles, t)
+            await menus.refresh(bot, query.message.chat.id, person.roles, callback_data.locale, t)
     await query.answer(t("language.set"))
     if isinstance(query.message, Message):
         await query.message.edit_text(t("language.set"), reply_markup=None)
@@ -129,6 +123,7 @@ async def on_forget_answered(
     bot: Bot,
     translator: Translator,
     registry: Registry,
+    menus: ChatMenus,
     t: Texts,
 ) -> None:
     await query.answer()
@@ -144,8 +139,7 @@ async def on_forget_answered(
     await forget_person(db, translator, registry, person, now=datetime.now(UTC))
     if isinstance(state.storage, SQLStorage) and person.telegram_id is not None:
         state.storage.forget_user(person.telegram_id)
-    with suppress(TelegramAPIError):  # the menu is cosmetic; the erasure already happened
-        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=query.message.chat.id))
+    await menus.refresh(bot, query.message.chat.id, None, person.locale, t)  # the default menu
     await query.message.edit_text(t("forget.done"), reply_markup=None)
 
 

@@ -18,6 +18,7 @@ from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.render import safe
 from handlers.forms import on_text_instead_of_button
 from mentoring import plans
+from mentoring.names import genitive
 from storage.db import Database
 from storage.people import Person
 
@@ -46,7 +47,7 @@ async def _start_form(
     await state.set_state(PlanForm.goals)
     await state.set_data({"pair": pair, "mentee": mentee, "goals": [], "activities": []})
     await message.answer(
-        t("plans.ask_goals", name=safe(name), n=plans.MAX_GOALS),
+        t("plans.ask_goals", name=safe(name), name_gen=safe(genitive(name)), n=plans.MAX_GOALS),
         reply_markup=_done_keyboard("goals_done", t),
     )
 

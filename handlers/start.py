@@ -11,7 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message, User
 
 from bot.callbacks import ConsentCallback
-from bot.commands import set_chat_commands
+from bot.commands import ChatMenus
 from bot.i18n import Texts
 from bot.keyboards import consent_keyboard
 from bot.render import describe_memberships, safe
@@ -37,7 +37,7 @@ PROBLEM_TEXT = {
 
 
 def _role_help(person: Person, t: Texts) -> str:
-    return "\n".join(t(f"help.{role}") for role in sorted(person.roles))
+    return "\n".join(t(f"start.role_hint.{role}") for role in sorted(person.roles))
 
 
 async def _answer_known_person(
@@ -77,11 +77,15 @@ async def on_start_with_invite(
     if check.problem is not None or check.invite is None:
         await message.answer(t(PROBLEM_TEXT[check.problem or InviteProblem.UNKNOWN]))
         return
-    organisation = check.organisation.name if check.organisation else ""
+    programme = await registration.programme_name(db, check)
+    if check.organisation is not None:
+        greeting = t("start.greeting", organisation=safe(programme))
+    elif programme:  # a coordinator's invite to a municipality or region
+        greeting = t("start.greeting_area", area=safe(programme))
+    else:
+        greeting = t("start.greeting_plain")
     await message.answer(
-        t("start.greeting", organisation=safe(organisation))
-        + "\n"
-        + t("start.role_invited", role=t(f"roles.{check.invite.role}"))
+        greeting + "\n" + t("start.role_invited", role=t(f"roles.{check.invite.role}"))
     )
     await _ask_consent(message, state, t, code=check.invite.code)
 
@@ -158,6 +162,7 @@ async def on_name_given(
     bot: Bot,
     person: Person | None,
     questionnaires: QuestionnaireService,
+    menus: ChatMenus,
     locale: str,
     t: Texts,
 ) -> None:
@@ -170,7 +175,7 @@ async def on_name_given(
         await message.answer(t("start.name_invalid"))
         return
     await state.clear()
-    await set_chat_commands(bot, message.chat.id, registered.roles, t)
+    await menus.refresh(bot, message.chat.id, registered.roles, locale, t)
     await message.answer(
         t(
             "start.registered",

@@ -27,10 +27,12 @@ from bot.long_messages import paged_keyboard, send_long, show_page
 from bot.render import safe
 from bot.settings import Settings
 from mentoring.access import Scope, load_scope
+from mentoring.periods import period_title
 from mentoring.stats import parse_period, school_year_of, scope_organisations
 from mentoring.stats_activity import period_choices
 from mentoring.stats_service import StatsRequest, StatsService
-from reports.data import KpiValue, SatisfactionFigures, StatsReport
+from reports.data import SatisfactionFigures, StatsReport
+from reports.kpi_text import kpi_mark, kpi_value, pct
 from reports.labels import label
 from storage import stats as stats_store
 from storage.db import Database
@@ -56,19 +58,11 @@ async def _request(
     return await stats.request(wanted, period, locale, datetime.now(UTC), areas=areas)
 
 
-def _value(kpi: KpiValue, t: Texts) -> str:
-    if kpi.value_pct is None:
-        return t("stats.no_value")
-    return t(
-        "stats.value", value=kpi.value_pct, numerator=kpi.numerator, denominator=kpi.denominator
-    )
-
-
 def _satisfaction_line(figures: SatisfactionFigures, t: Texts) -> str:
     value = (
         t("stats.no_value")
         if figures.satisfaction_pct is None
-        else t("reports.chart.pct", value=figures.satisfaction_pct)
+        else pct(figures.satisfaction_pct, t)
     )
     return t(
         "stats.satisfaction",
@@ -81,15 +75,20 @@ def _satisfaction_line(figures: SatisfactionFigures, t: Texts) -> str:
 
 def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
     total = report.total
-    lines = [t("stats.title", scope=safe(report.scope_label), period=report.period_label)]
+    period = period_title(report.period_label, t)
+    lines = [t("stats.title", scope=safe(report.scope_label), period=period)]
     if report.counted_at is not None:
         lines.append(t("stats.counted_at", time=report.counted_at.astimezone(zone)))
     lines.append("")
     for kpi in total.kpis:
-        mark = "✓" if kpi.met else "✗"
-        name = t(f"reports.kpi.{kpi.code}")
         lines.append(
-            t("stats.kpi_line", mark=mark, label=name, value=_value(kpi, t), target=kpi.target_pct)
+            t(
+                "stats.kpi_line",
+                mark=kpi_mark(kpi, t),
+                label=t(f"reports.kpi.{kpi.code}"),
+                value=kpi_value(kpi, t),
+                target=pct(kpi.target_pct, t),
+            )
         )
     lines.append("")
     lines.append(_satisfaction_line(total.mentee_satisfaction, t))
@@ -191,7 +190,7 @@ async def _send_periods(message: Message, org: int, t: Texts) -> None:
         period = parse_period(code)
         assert period is not None  # period_choices only makes codes that parse
         builder.button(
-            text=t(f"stats.period.{kind}", label=period.label),
+            text=t(f"stats.period.{kind}", label=period_title(period.label, t)),
             callback_data=StatsCallback(action="show", org=org, period=code),
         )
     builder.adjust(1)
@@ -209,9 +208,14 @@ async def _scopes_keyboard(
         text=t("stats.button.all"),
         callback_data=StatsCallback(action="show", org=0, period=code).pack(),
     )
+    # Grouped by municipality: sorted by it and, when the scope spans several, named by it.
+    orgs = sorted(orgs, key=lambda o: (o.region or "", o.municipality or ""))  # stable: by id
+    several = len({o.municipality for o in orgs}) > 1
     buttons = [
         InlineKeyboardButton(
-            text=org.name[:60],
+            text=(f"{org.municipality} · {org.name}" if several and org.municipality else org.name)[
+                :60
+            ],
             callback_data=StatsCallback(action="show", org=org.id, period=code).pack(),
         )
         for org in orgs

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from mentoring import demo_people as names
+from mentoring.demo_calendar import DemoCalendar
 from mentoring.stats_activity import impact_questions
 from storage import demo as demo_store
 from storage.db import Database
@@ -36,6 +37,7 @@ SCALE_ITEMS = ("comfort", "usefulness", "clarity", "goals_achieved", "support", 
 SUBJECTS = ("math", "russian", "physics", "biology", "history", "informatics", "arts")
 INTERESTS = ("science", "it", "engineering", "sport", "art", "volunteering")
 CHUNK = 5000
+TIMEZONE = "Europe/Moscow"
 
 
 class RealPeopleError(RuntimeError):
@@ -104,6 +106,7 @@ class _State:
     rng: random.Random
     now: datetime
     ids: dict[str, int]
+    calendar: DemoCalendar
     rows: Rows = field(default_factory=dict)
     partner_mentors: dict[str, list[int]] = field(default_factory=dict)
     # The impact items a person is asked, per (role, position, age): the demo's conditions
@@ -142,7 +145,7 @@ def _person(state: _State, org_id: int, role: str, born: date) -> int:
 
 def _response(state: _State, pid: int, code: str, values: dict[str, Any], **extra: Any) -> None:
     rid = state.take("responses")
-    at = state.now - timedelta(days=state.rng.randint(1, 50))
+    at = extra.get("at") or state.now - timedelta(days=state.rng.randint(1, 50))
     state.add("responses", id=rid, assignment_id=extra.get("assignment_id"), person_id=pid,
               survey_code=code, survey_version=1, state="{}", status="submitted", started_at=at,
               updated_at=at, submitted_at=at, satisfaction_score=extra.get("score"))  # fmt: skip
@@ -216,7 +219,7 @@ def _organisation(state: _State, index: int, size: int) -> None:
     org_id = state.take("organisations")
     state.add("organisations", id=org_id, name=names.org_name(kind, index + 1, municipality),
               kind=kind, municipality=municipality, region=names.REGION,
-              timezone="Europe/Moscow", created_at=now - timedelta(days=120))  # fmt: skip
+              timezone=TIMEZONE, created_at=now - timedelta(days=120))  # fmt: skip
     _person(state, org_id, "curator", _born(state, 30, 55))
     if kind == "partner":
         pool = state.partner_mentors.setdefault(municipality, [])
@@ -235,16 +238,17 @@ def _organisation(state: _State, index: int, size: int) -> None:
         else:
             teacher = kind == "school" and rng.random() < 0.15
             position = "young_teacher" if teacher else ("student" if kind == "college" else "pupil")
-            ages = (22, 27) if teacher else ((15, 19) if kind == "college" else (10, 17))
+            # mentees stay 10–19 all school year, so no quarter counts more of them than the year
+            ages = (22, 27) if teacher else ((15, 18) if kind == "college" else (10, 17))
             young += teacher
             mentees.append((_member(state, org_id, "mentee", position, ages), position))
     pool = state.partner_mentors.get(municipality, [])
     pair_people = _pairs(state, org_id, kind, mentors, mentees, pool)
     pupils = sum(1 for _, p in mentees if p != "young_teacher")
-    year = now.year if now.month >= 9 else now.year - 1
-    state.add("headcounts", organisation_id=org_id, year=year,
-              pupils_10_19=max(1, round(pupils / rng.uniform(0.55, 0.95))),
-              pupils_15_19=max(1, round(pupils_15_19 / rng.uniform(0.06, 0.2)) + pupils // 3),
+    older = max(1, round(pupils / rng.uniform(0.55, 0.95)))
+    younger = max(1, round(pupils_15_19 / rng.uniform(0.06, 0.2)) + pupils // 3)
+    state.add("headcounts", organisation_id=org_id, year=state.calendar.year,
+              pupils_10_19=older, pupils_15_19=min(younger, older),  # the form's own rule
               young_teachers=max(1, round(young / rng.uniform(0.5, 1.0))),
               teachers_under_35=max(1, young * 3), partners_on_record=None,
               updated_at=now)  # fmt: skip
@@ -261,7 +265,7 @@ def _pairs(
     mentees: list[tuple[int, str]],
     partner_pool: list[int],
 ) -> dict[str, list[int]]:
-    rng, now = state.rng, state.now
+    rng, now, calendar = state.rng, state.now, state.calendar
     paired: dict[str, list[int]] = {"mentee": [], "mentor": []}
     waiting = list(mentees)
     rng.shuffle(waiting)
@@ -284,15 +288,15 @@ def _pairs(
         )  # fmt: skip
         number += 1
         pair_id = state.take("pairs")
-        approved = now - timedelta(days=rng.randint(30, 80))
+        approved = calendar.between(rng, 0.05, 0.5)
         dissolved = rng.random() < 0.04
         poor_fit = rng.random() >= 0.9  # feedback rated the fit low two weeks in
         state.add("pairs", id=pair_id, organisation_id=org_id, mentor_id=mentor_id, form=form,
                   status="dissolved" if dissolved else "active",
                   order_number=f"{number}-н", order_date=approved.date(), approved_at=approved,
-                  approved_by=None, dissolved_at=now - timedelta(days=5) if dissolved else None,
+                  approved_by=None, dissolved_at=approved + (now - approved) * 0.8 if dissolved else None,
                   dissolve_reason="переезд" if dissolved else None, fit_flag=True,
-                  poor_fit_at=approved + timedelta(days=14) if poor_fit else None)  # fmt: skip
+                  poor_fit_at=min(now, approved + timedelta(days=14)) if poor_fit else None)  # fmt: skip
         paired["mentor"].append(mentor_id)
         for mentee_id, _ in group:
             paired["mentee"].append(mentee_id)
@@ -312,9 +316,13 @@ def _meetings(
     state: _State, org_id: int, pair_id: int, approved: datetime, mentee_ids: list[int]
 ) -> None:
     rng = state.rng
+    after = approved
     for kind in ("intro", "regular", "regular", "regular")[: rng.randint(1, 4)]:
+        starts = state.calendar.lesson_time(rng, after)
+        if starts is None:  # early in the school year: fewer meetings so far
+            return
+        after = starts
         meeting_id = state.take("meetings")
-        starts = approved + timedelta(days=rng.randint(3, 28), hours=rng.randint(8, 15))
         state.add("meetings", id=meeting_id, organisation_id=org_id, pair_id=pair_id, kind=kind,
                   starts_at=starts, duration_minutes=45, place="Кабинет 12", status="held",
                   proposed_by=None, confirmed_by=None, cancel_reason=None, created_at=approved,
@@ -322,11 +330,14 @@ def _meetings(
         for mentee_id in mentee_ids:
             if rng.random() < 0.6:
                 _response(state, mentee_id, "feedback",
-                          {"usefulness": rng.choice((3, 4, 4, 5, 5)), "as_planned": "yes"})  # fmt: skip
+                          {"usefulness": rng.choice((3, 4, 4, 5, 5)), "as_planned": "yes"},
+                          at=min(state.now, starts + timedelta(hours=2)))  # fmt: skip
 
 
 def _satisfaction(state: _State, org_id: int, paired: dict[str, list[int]]) -> None:
     rng, now = state.rng, state.now
+    created = state.calendar.between(rng, 0.85, 0.95)
+    deadline = now.date() + timedelta(days=rng.randint(7, 21))  # the wave is still open
     mood = rng.uniform(62, 92)  # some organisations do better than others
     for role, people in paired.items():
         if not people:
@@ -334,14 +345,14 @@ def _satisfaction(state: _State, org_id: int, paired: dict[str, list[int]]) -> N
         wave_id = state.take("survey_waves")
         code = f"satisfaction_{role}"
         state.add("survey_waves", id=wave_id, organisation_id=org_id, survey_code=code, role=role,
-                  deadline=now.date(), created_by=None, created_at=now - timedelta(days=20))  # fmt: skip
+                  deadline=deadline, created_by=None, created_at=created)  # fmt: skip
         for pid in dict.fromkeys(people):
             assignment_id = state.take("survey_assignments")
             status = rng.choices(("submitted", "in_progress", "pending"), (82, 6, 12))[0]
             state.add("survey_assignments", id=assignment_id, person_id=pid, survey_code=code,
                       wave_id=wave_id, subject_type=None, subject_id=None,
                       dedupe_key=f"demo:{wave_id}:{pid}", status=status,
-                      created_at=now - timedelta(days=20))  # fmt: skip
+                      created_at=created)  # fmt: skip
             if status != "submitted":
                 continue
             centre = min(100.0, max(0.0, rng.gauss(mood, 16)))
@@ -351,7 +362,8 @@ def _satisfaction(state: _State, org_id: int, paired: dict[str, list[int]]) -> N
             }
             score = (sum(items.values()) / len(items) - 1) / 9 * 100
             answered = items | _final(state, pid, centre)
-            _response(state, pid, code, answered, assignment_id=assignment_id, score=score)
+            at = created + (now - created) * rng.uniform(0.1, 1)
+            _response(state, pid, code, answered, assignment_id=assignment_id, score=score, at=at)
 
 
 def _drain(state: _State, force: bool) -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -366,7 +378,7 @@ def generate(
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Rows as (table, chunk) in dependency order; partners come first so that schools can
     take mentors from them."""
-    state = _State(random.Random(size.seed), now, dict(ids))
+    state = _State(random.Random(size.seed), now, dict(ids), DemoCalendar(now, TIMEZONE))
     per_org, extra = divmod(size.people, size.orgs)
     order = sorted(range(size.orgs), key=lambda i: KIND_CYCLE[i % len(KIND_CYCLE)] != "partner")
     for index in order:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from mentoring import meetings as service
 from mentoring.curation import curated_organisations
 from storage import meetings as meeting_store
@@ -23,6 +25,7 @@ __all__ = [
     "CANCELLABLE",
     "PersonMeetings",
     "check_member",
+    "check_mover",
     "get_meeting",
     "meetings_of",
     "organisation_timezone",
@@ -39,6 +42,7 @@ class PersonMeetings:
     meetings: list[Meeting]  # by start time
     timezones: dict[int, str]  # organisation id → timezone
     cancellable: frozenset[int]  # meeting ids he may cancel (mentor or curator)
+    pairs: dict[int, list[str]]  # pair id → names, mentor first (for the curator's list)
 
     def timezone(self, meeting: Meeting) -> str:
         return self.timezones.get(meeting.organisation_id, service.DEFAULT_TIMEZONE)
@@ -69,8 +73,7 @@ async def schedulable_pair(db: Database, person: Person | None, pair_id: int) ->
 async def pair_names(db: Database, pair: Pair) -> list[str]:
     """Mentor first, then the mentees."""
     async with db.connect() as conn:
-        people = [await people_store.get(conn, pid) for pid in (pair.mentor_id, *pair.mentee_ids)]
-    return [(p.full_name or "?") if p else "?" for p in people]
+        return await _names(conn, [pair.mentor_id, *pair.mentee_ids])
 
 
 async def organisation_timezone(db: Database, organisation_id: int) -> str:
@@ -96,6 +99,24 @@ async def check_member(db: Database, person: Person | None, meeting_id: int) -> 
     return service.Outcome(False, "no_rights")
 
 
+async def check_mover(db: Database, person: Person | None, meeting_id: int) -> service.Outcome:
+    """Whether he may ask for a new time: a member while it is unconfirmed; once confirmed,
+    the mentor or the curator (the service checks again)."""
+    outcome = await check_member(db, person, meeting_id)
+    if not outcome.ok or person is None:
+        return outcome
+    async with db.connect() as conn:
+        meeting = await meeting_store.get(conn, meeting_id)
+        if meeting is None:
+            return service.Outcome(False, "stale")
+        if meeting.status != "confirmed" or service.can_curate(person, meeting.organisation_id):
+            return outcome
+        pair = await pair_store.get_pair(conn, meeting.pair_id) if meeting.pair_id else None
+    if pair is not None and pair.mentor_id == person.id:
+        return outcome
+    return service.Outcome(False, "move_confirmed")
+
+
 async def meetings_of(db: Database, person: Person) -> PersonMeetings:
     """His pairs' meetings, his organisations' group meetings, and those of schools he curates."""
     async with db.connect() as conn:
@@ -112,7 +133,18 @@ async def meetings_of(db: Database, person: Person) -> PersonMeetings:
                 continue
             people = await service.participants(conn, meeting)
             mentor = next((p.person_id for p in people if p.role == "mentor"), None)
+            mentor = mentor if meeting.pair_id is not None else None  # all pairs: the curator's
             # Offered to whom the cancel service allows it: the mentor, the curator.
             if person.id == mentor or service.can_curate(person, meeting.organisation_id):
                 cancellable.add(meeting.id)
-    return PersonMeetings(unique, zones, frozenset(cancellable))
+        names: dict[int, list[str]] = {}
+        for pair_id in {m.pair_id for m in unique if m.pair_id is not None}:
+            pair = await pair_store.get_pair(conn, pair_id)
+            if pair is not None:
+                names[pair_id] = await _names(conn, [pair.mentor_id, *pair.mentee_ids])
+    return PersonMeetings(unique, zones, frozenset(cancellable), names)
+
+
+async def _names(conn: AsyncConnection, person_ids: list[int]) -> list[str]:
+    people = [await people_store.get(conn, pid) for pid in person_ids]
+    return [(p.full_name or "?") if p else "?" for p in people]

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.callbacks import MeetingActionCallback
 from bot.i18n import Translator
 from mentoring.curation import can_curate
+from mentoring.meeting_notices import curators, local_date_time, members, notify, stale_reason
 from mentoring.waves import start_feedback
-from scheduler.planners import MeetingFacts, Participant
-from scheduler.quiet_hours import shift_out_of_quiet_hours
+from scheduler.planners import MeetingFacts, Participant, reminders_for
 from storage import meetings as store
 from storage import organisations as org_store
-from storage import outbox
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
@@ -42,6 +39,7 @@ __all__ = [
     "close",
     "create",
     "facts",
+    "notify",
     "participants",
     "record_outcome",
     "reschedule",
@@ -57,6 +55,8 @@ class Outcome:
     ok: bool
     reason: str = ""  # locale key suffix when not ok: no_rights / stale / bad_kind / past
     meeting_id: int | None = None
+    details: tuple[tuple[str, str], ...] = ()  # the reason's parameters (who, when)
+    reminders: tuple[int, ...] = ()  # after a confirmation: the actor's reminder leads, min
 
 
 async def _timezone(conn: AsyncConnection, organisation_id: int) -> str:
@@ -106,7 +106,9 @@ async def facts(conn: AsyncConnection, meeting: Meeting) -> MeetingFacts:
 
 
 def _may_manage(person: Person, meeting: Meeting, mentor_id: int | None) -> bool:
-    return person.id == mentor_id or can_curate(person, meeting.organisation_id)
+    """The pair's mentor or the curator; the all-pairs meeting is the curator's alone."""
+    mentor = mentor_id if meeting.pair_id is not None else None
+    return person.id == mentor or can_curate(person, meeting.organisation_id)
 
 
 async def can_create(
@@ -122,70 +124,28 @@ async def can_create(
     return person.id == pair.mentor_id or can_curate(person, organisation_id)
 
 
-async def notify(
+async def _propose_to_others(
     conn: AsyncConnection,
     translator: Translator,
-    people: list[Participant],
-    meeting: MeetingFacts,
+    meeting: Meeting,
+    actor: Person,
+    now: datetime,
     *,
-    event: str,
-    due_at: datetime,
-    dedupe_prefix: str,
-    buttons: tuple[str, ...] = (),
-    **extra: str,
+    moved_from: datetime | None = None,
 ) -> None:
-    """Queue `meetings.notice.<event>` to each person; pupils never at night."""
-    local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
-    for person in people:
-        text = translator.get(
-            person.locale,
-            f"meetings.notice.{event}",
-            kind=translator.get(person.locale, f"meetings.kind.{meeting.kind}"),
-            date=local.strftime("%d.%m.%Y"),
-            time=local.strftime("%H:%M"),
-            place=meeting.place,
-            **extra,
-        )
-        keyboard = [
-            [
-                {
-                    "text": translator.get(person.locale, f"meetings.button.{action}"),
-                    "callback_data": MeetingActionCallback(
-                        action=action, meeting=meeting.id
-                    ).pack(),
-                }
-                for action in buttons
-            ]
-        ]
-        due = shift_out_of_quiet_hours(due_at, meeting.timezone) if person.pupil else due_at
-        await outbox.enqueue(
-            conn,
-            person_id=person.person_id,
-            chat_id=person.chat_id,
-            kind=f"meeting_{event}",
-            payload={
-                "text": text,
-                "buttons": keyboard if buttons else [],
-                "parse_mode": None,
-                "respect_quiet_hours": person.pupil,
-                "timezone": meeting.timezone,
-            },
-            due_at=due,
-            dedupe_key=f"{dedupe_prefix}:{person.person_id}",
-        )
-
-
-async def _propose_to_others(
-    conn: AsyncConnection, translator: Translator, meeting: Meeting, actor_id: int, now: datetime
-) -> None:
+    """The invitation (or the all-pairs announcement) to everyone but the actor, naming who
+    proposes it and with whom; after a move, the old time too, and the curators are told."""
     about = await facts(conn, meeting)
-    others = [p for p in await participants(conn, meeting) if p.person_id != actor_id]
+    group = await members(conn, meeting)
+    people = await participants(conn, meeting)
+    others = [p for p in people if p.person_id != actor.id]
     stamp = int(meeting.starts_at.timestamp())
-    buttons: tuple[str, ...] = ()
-    if meeting.status == "confirmed":  # the all-pairs meeting is announced, not negotiated
-        event, buttons = "announced", ()
-    else:
-        event, buttons = "proposed", ("confirm", "decline", "other_time")
+    announced = meeting.status == "confirmed"  # the all-pairs meeting is not negotiated
+    event = "announced" if announced else "proposed"
+    old: dict[str, str] = {}
+    if moved_from is not None:
+        event = "moved_announced" if announced else "moved"
+        old = local_date_time(moved_from, about.timezone)
     await notify(
         conn,
         translator,
@@ -194,7 +154,29 @@ async def _propose_to_others(
         event=event,
         due_at=now,
         dedupe_prefix=f"meeting:{meeting.id}:{event}:{stamp}",
-        buttons=buttons,
+        buttons=() if announced else ("confirm", "decline", "other_time"),
+        group=group,
+        proposer=actor.full_name or "",
+        old_date=old.get("date", ""),
+        old_time=old.get("time", ""),
+    )
+    if moved_from is None:
+        return
+    told = {p.person_id for p in people} | {actor.id}
+    staff = [c for c in await curators(conn, meeting.organisation_id) if c.person_id not in told]
+    await notify(
+        conn,
+        translator,
+        staff,
+        about,
+        event="moved_info",
+        due_at=now,
+        dedupe_prefix=f"meeting-info:{meeting.id}:moved:{stamp}",
+        group=group,
+        outbox_kind="meeting_moved",
+        proposer=actor.full_name or "",
+        old_date=old.get("date", ""),
+        old_time=old.get("time", ""),
     )
 
 
@@ -239,7 +221,7 @@ async def create(
             )
         meeting = await store.get(conn, meeting_id)
         assert meeting is not None
-        await _propose_to_others(conn, translator, meeting, actor.id, now)
+        await _propose_to_others(conn, translator, meeting, actor, now)
     return Outcome(True, meeting_id=meeting_id)
 
 
@@ -262,16 +244,25 @@ async def answer(
     *,
     confirm: bool,
     now: datetime,
+    at: int | None = None,
 ) -> Outcome:
-    """The other side confirms or declines a proposed meeting; the proposer is told."""
+    """A member answers a proposed meeting; one answer settles it for the whole pair.
+
+    Every other member and the proposer are told (unsent invitations are withdrawn); a
+    confirmation's outcome names the reminders the actor will get. Too late (already
+    confirmed, declined, cancelled, or `at` names a time it has since moved from): the
+    outcome says what happened.
+    """
     async with db.begin() as conn:
         meeting, people, _ = await _load(conn, actor, meeting_id)
         if meeting is None or actor is None:
             return Outcome(False, "stale")
         if actor.id not in {p.person_id for p in people} or actor.id == meeting.proposed_by:
             return Outcome(False, "no_rights")
+        about = await facts(conn, meeting)
+        moved = bool(at) and at != int(meeting.starts_at.timestamp())
         status = "confirmed" if confirm else "declined"
-        if not await store.set_fields(
+        if moved or not await store.set_fields(
             conn,
             meeting_id,
             expected_status=("proposed",),
@@ -279,23 +270,28 @@ async def answer(
             status=status,
             confirmed_by=actor.id if confirm else None,
         ):
-            return Outcome(False, "stale")
-        about = await facts(conn, (await store.get(conn, meeting_id)) or meeting)
-        proposer = [p for p in people if p.person_id == meeting.proposed_by]
-        if not proposer and meeting.proposed_by is not None:
-            proposer = await _staff_participant(conn, meeting.proposed_by)
+            current = (await store.get(conn, meeting_id)) or meeting
+            reason, details = await stale_reason(conn, current, about.timezone, at)
+            return Outcome(False, reason, meeting_id, tuple(details.items()))
+        told = [p for p in people if p.person_id == meeting.proposed_by]
+        if not told and meeting.proposed_by is not None:
+            told = await _staff_participant(conn, meeting.proposed_by)
+        await store.cancel_pending_notices(conn, meeting_id)  # the unanswered invitations
+        told += [p for p in people if p.person_id not in {actor.id, meeting.proposed_by}]
         stamp = int(meeting.starts_at.timestamp())
         await notify(
             conn,
             translator,
-            proposer,
+            told,
             about,
             event=status,
             due_at=now,
             dedupe_prefix=f"meeting-info:{meeting_id}:{status}:{stamp}",
             name=actor.full_name or "",
         )
-    return Outcome(True, meeting_id=meeting_id)
+        me = next(p for p in people if p.person_id == actor.id)
+    reminders = reminders_for(about, me, now) if confirm else ()
+    return Outcome(True, meeting_id=meeting_id, reminders=reminders)
 
 
 async def _staff_participant(conn: AsyncConnection, person_id: int) -> list[Participant]:
@@ -314,17 +310,21 @@ async def reschedule(
     starts_at: datetime,
     now: datetime,
 ) -> Outcome:
-    """A new time (перенос), proposed by a participant or the curator; the others answer it."""
+    """A new time (перенос): a member may propose one for a meeting not yet confirmed; a
+    confirmed one is moved only by the mentor or the curator. The members answer the new
+    time; the curators are told of the move."""
     if starts_at <= now:
         return Outcome(False, "past")
     async with db.begin() as conn:
-        meeting, people, _ = await _load(conn, actor, meeting_id)
+        meeting, people, mentor = await _load(conn, actor, meeting_id)
         if meeting is None or actor is None:
             return Outcome(False, "stale")
         if actor.id not in {p.person_id for p in people} and not can_curate(
             actor, meeting.organisation_id
         ):
             return Outcome(False, "no_rights")
+        if meeting.status == "confirmed" and not _may_manage(actor, meeting, mentor):
+            return Outcome(False, "move_confirmed")
         group = meeting.pair_id is None
         if not await store.set_fields(
             conn,
@@ -340,7 +340,7 @@ async def reschedule(
         await store.cancel_pending_notices(conn, meeting_id)
         moved = await store.get(conn, meeting_id)
         assert moved is not None
-        await _propose_to_others(conn, translator, moved, actor.id, now)
+        await _propose_to_others(conn, translator, moved, actor, now, moved_from=meeting.starts_at)
     return Outcome(True, meeting_id=meeting_id)
 
 

@@ -35,7 +35,14 @@ from mentoring.compatibility import (
 from storage import consents, people, surveys
 from storage import pairs as pair_store
 
-__all__ = ["FORMS_BY_POSITION", "NO_INTAKE", "Cohort", "Profile", "load_cohort"]
+__all__ = [
+    "FORMS_BY_POSITION",
+    "NO_INTAKE",
+    "Cohort",
+    "Profile",
+    "load_candidates",
+    "load_cohort",
+]
 
 NO_INTAKE = "no_intake"  # registered but has not submitted the intake questionnaire
 
@@ -155,6 +162,22 @@ async def _candidate(
         locale=person.locale,
     )
     return candidate, profile
+
+
+async def load_candidates(
+    conn: AsyncConnection, organisation_id: int, role: str, person_ids: list[int], today: date
+) -> dict[int, Candidate]:
+    """These people of `role` as the matching sees them; those without an intake are left out."""
+    busy = await pair_store.busy_people(conn)
+    found: dict[int, Candidate] = {}
+    for person_id in person_ids:
+        person = await people.get(conn, person_id)
+        built = (
+            await _candidate(conn, person, role, organisation_id, today, busy) if person else None
+        )
+        if built is not None:
+            found[person_id] = built[0]
+    return found
 
 
 async def load_cohort(conn: AsyncConnection, organisation_id: int, today: date) -> Cohort:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.callbacks import PairMeetingCallback
 from bot.i18n import Texts, Translator
 from bot.render import safe
+from mentoring import roadmap
 from mentoring.pair_candidates import Cohort, Profile, load_cohort
 from mentoring.pairs import Approval, ProposalView, record_approval
 from mentoring.profiles import option_label
@@ -97,7 +98,9 @@ async def _notify(
     form: str,
     kind: str,
     now: datetime,
+    next_step: str | None = None,
 ) -> None:
+    """`next_step`: the key of a closing line (what the recipient does next), if any."""
     if recipient.telegram_id is None:
         return
     t = translator.bind(recipient.locale)
@@ -108,10 +111,15 @@ async def _notify(
             "text": t("pairs.notice.meeting_button"),
             "callback_data": PairMeetingCallback(pair=pair_id).pack(),
         }
-        buttons = [[button]]
+        # the mentor proposes the first meeting; a mentee is told it will come
+        buttons = [[button]] if recipient.role == "mentor" else []
+        if recipient.role != "mentor":
+            text += "\n\n" + t("meetings.first_by_mentor")
     else:
         text = t("pairs.notice.dissolved", partners=about)
         buttons = []
+    if next_step is not None:
+        text += "\n\n" + t(next_step)
     async with db.begin() as conn:
         await outbox.enqueue(
             conn,
@@ -138,9 +146,41 @@ async def _notify_pair(
     if mentor is None:
         return
     common = {"pair_id": pair.id, "form": pair.form, "kind": kind, "now": now}
-    await _notify(db, translator, registry, recipient=mentor, partners=mentees, **common)  # type: ignore[arg-type]
+    mentor_step, mentee_step = await _next_steps(db, pair, kind)
+    await _notify(
+        db,
+        translator,
+        registry,
+        recipient=mentor,
+        partners=mentees,
+        next_step=mentor_step,
+        **common,  # type: ignore[arg-type]
+    )
     for mentee in mentees:
-        await _notify(db, translator, registry, recipient=mentee, partners=[mentor], **common)  # type: ignore[arg-type]
+        await _notify(
+            db,
+            translator,
+            registry,
+            recipient=mentee,
+            partners=[mentor],
+            next_step=mentee_step,
+            **common,  # type: ignore[arg-type]
+        )
+
+
+async def _next_steps(
+    db: Database, pair: pair_store.Pair, kind: str
+) -> tuple[str | None, str | None]:
+    """After approval a mentee is "in the programme" only once his personalised programme
+    is approved, so the mentor is sent to /plan; a mentor left with no pair is told so."""
+    if kind == "pair_approved":
+        return "pairs.notice.mentor_next_plan", "pairs.notice.mentee_next_plan"
+    async with db.connect() as conn:
+        still_leads = any(
+            p.mentor_id == pair.mentor_id
+            for p in await pair_store.pairs_of_person(conn, pair.mentor_id)
+        )
+    return (None if still_leads else "pairs.notice.mentor_no_mentees"), None
 
 
 async def approve(
@@ -165,6 +205,7 @@ async def approve(
     )
     if cohort is None:
         return approval
+    await roadmap.record_approval_event(db, organisation_id, actor_person_id, now)
     for pair_id in approval.pair_ids:
         async with db.connect() as conn:
             pair = await pair_store.get_pair(conn, pair_id)

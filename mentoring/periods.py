@@ -5,10 +5,11 @@ half-year is a calendar one and takes the headcounts and targets of the school y
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["Period", "parse_period", "school_year_label", "school_year_of"]
+__all__ = ["Period", "parse_period", "period_title", "school_year_label", "school_year_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,22 @@ def parse_period(text: str) -> Period | None:
     )
     end = after - timedelta(days=1)
     return Period(f"{year}-{part}{number}", first, end, school_year_of(end))
+
+
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def period_title(label: str, t: Callable[..., str]) -> str:
+    """A period's code as people say it: «2026-Q1» → «I квартал 2026», «2026-H2» →
+    «2-е полугодие 2026», «2026» → «2026/27». Codes stay in URLs, file names and snapshots;
+    people read this (texts `periods.*` in the locale files)."""
+    text = label.strip().upper()
+    match = re.fullmatch(r"(\d{4})(?:/\d{2})?", text)
+    if match:
+        return school_year_label(int(match.group(1)))
+    match = re.fullmatch(r"(\d{4})-([QH])([1-4])", text)
+    if not match or parse_period(text) is None:
+        return label
+    number, year = int(match.group(3)), match.group(1)
+    key = "periods.quarter" if match.group(2) == "Q" else "periods.half_year"
+    return t(key, roman=_ROMAN[number - 1], n=number, year=year)

@@ -18,6 +18,7 @@ from bot.callbacks import PlanCallback
 from bot.i18n import Texts, Translator
 from bot.render import safe
 from mentoring.curation import can_curate
+from mentoring.names import genitive
 from mentoring.pair_notices import curators_of
 from storage import audit, outbox, people
 from storage import pairs as pair_store
@@ -308,7 +309,8 @@ async def review(
             object_type="plan",
             object_id=plan_id,
         )
-        mentee = safe(await _name(conn, plan.mentee_id))
+        mentee_name = await _name(conn, plan.mentee_id)
+        mentee, mentee_gen = safe(mentee_name), safe(genitive(mentee_name))
         note = safe(curator_comment or "")
         if approved:
             for person_id in (pair.mentor_id, plan.mentee_id):
@@ -318,7 +320,7 @@ async def review(
                     person_id,
                     "plan_approved",
                     now,
-                    lambda t: t("plans.notice.approved", mentee=mentee),
+                    lambda t: t("plans.notice.approved", mentee=mentee, mentee_gen=mentee_gen),
                 )
         else:
             await _tell(
@@ -327,6 +329,8 @@ async def review(
                 pair.mentor_id,
                 "plan_returned",
                 now,
-                lambda t: t("plans.notice.returned", mentee=mentee, comment=note),
+                lambda t: t(
+                    "plans.notice.returned", mentee=mentee, mentee_gen=mentee_gen, comment=note
+                ),
             )
     return None

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Translator, load_translator
 from mentoring.ages import age_on
+from mentoring.pair_candidates import load_candidates
 from mentoring.pair_notices import alert_poor_fit
+from mentoring.preference_choices import could_pair
 from mentoring.profiles import INTAKE_CODES, profile_option
 from storage import group_meetings, surveys
 from storage import people as people_store
@@ -213,6 +215,9 @@ class QuestionnaireService:
         await surveys.submit_response(
             conn, response_id, state.to_dict(), scored.normalised if scored else None
         )
+        if defn.code in INTAKE_CODES:
+            # The intake is asked once: a wave's copy and the registration's are one question.
+            await surveys.close_pending_twins(conn, person.id, defn.code)
         birth = state.answers.get("birth_date")
         if defn.code in INTAKE_CODES and isinstance(birth, str):
             await people_store.set_birth_date(conn, person.id, date.fromisoformat(birth))
@@ -253,11 +258,14 @@ class QuestionnaireService:
         if not names or assignment is None or assignment.subject_type != "group_meeting":
             return {name: [] for name in names if name}
         lists: dict[str, list[DynamicOption]] = {}
+        meeting = await group_meetings.get(conn, assignment.subject_id or 0)
         for name in names:
             if name is None:
                 continue
             role = DYNAMIC_ROLES.get(name)
             ids = await group_meetings.attendees(conn, assignment.subject_id or 0, role)
+            if meeting is not None and role is not None:
+                ids = await self._pairable(conn, meeting.organisation_id, assignment, role, ids)
             options = []
             for pid in ids:
                 other = await people_store.get(conn, pid)
@@ -267,3 +275,25 @@ class QuestionnaireService:
                 options.append(profile_option(pid, other.full_name, answers, self.registry, locale))
             lists[name] = options
         return lists
+
+    async def _pairable(
+        self,
+        conn: Any,
+        organisation_id: int,
+        assignment: surveys.Assignment,
+        role: str,
+        ids: list[int],
+    ) -> list[int]:
+        """The attendees the respondent could be paired with, by the matching's hard rules.
+        Without the respondent's intake there is nothing to judge by, so nobody is hidden."""
+        today = datetime.now(UTC).date()
+        own_role = "mentor" if role == "mentee" else "mentee"
+        me = await load_candidates(conn, organisation_id, own_role, [assignment.person_id], today)
+        if assignment.person_id not in me:
+            return ids
+        others = await load_candidates(conn, organisation_id, role, ids, today)
+        return [
+            pid
+            for pid in ids
+            if pid in others and could_pair(me[assignment.person_id], others[pid])
+        ]

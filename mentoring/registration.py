@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from mentoring.invites import InviteProblem, check_invite
+from mentoring.invites import InviteCheck, InviteProblem, check_invite
 from mentoring.names import normalise_full_name
 from storage import audit, consents, people, surveys
 from storage import coverage as coverage_store
@@ -23,6 +23,7 @@ __all__ = [
     "ConsentOutcome",
     "complete_registration",
     "grant_consent",
+    "programme_name",
     "record_refusal",
     "set_locale",
 ]
@@ -108,6 +109,18 @@ async def grant_consent(
         )
     log.info("consent.granted person=%s role=%s org=%s", person_id, role, organisation_id)
     return ConsentOutcome(person_id, None)
+
+
+async def programme_name(db: Database, check: InviteCheck) -> str:
+    """Whose programme an invite opens: the organisation's name, or for a coordinator's
+    invite the municipality or region it covers (greetings name it, never «»)."""
+    if check.organisation is not None:
+        return check.organisation.name
+    if check.invite is None:
+        return ""
+    async with db.connect() as conn:
+        area = await coverage_store.invite_coverage_of(conn, check.invite.id)
+    return ", ".join(sorted(area.municipalities) + sorted(area.regions))
 
 
 async def record_refusal(db: Database, invite_code: str | None) -> None:

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mentoring.curation import can_curate, curated_organisations
 from storage import organisations as org_store
@@ -21,6 +23,7 @@ from storage.people import Person
 from storage.roadmap import NewItem, RoadmapItem
 
 __all__ = [
+    "EVENT_ITEMS",
     "UPCOMING",
     "CuratorView",
     "TemplateItem",
@@ -32,11 +35,26 @@ __all__ = [
     "load_template",
     "mark_done",
     "organisations_of_municipality",
+    "record_approval_event",
+    "record_event",
 ]
 
 TEMPLATE_PATH = Path(__file__).parent / "data" / "roadmap.yaml"
 FIRST_MONTH = 8  # months from August on belong to the school year's first calendar year
 UPCOMING = timedelta(days=30)
+
+# The events of the year and the roadmap items each one completes: one mapping, called by
+# the services (mentoring/waves.py, mentoring/pair_notices.py) whatever the front door.
+# Each inner tuple is one item, given as alternative codes: of those still open, the one
+# due nearest the event is marked (the spring and the September intake are both intakes).
+EVENT_ITEMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "group_meeting": (("group_meeting",), ("preference_survey",)),
+    "wave:intake_mentee": (("intake_september", "intake_april"),),
+    "wave:intake_mentor": (("intake_september", "intake_april"), ("mentor_base",)),
+    "wave:satisfaction_mentee": (("satisfaction_survey",),),
+    "wave:satisfaction_mentor": (("satisfaction_survey",),),
+    "pairs_approved": (("pairs",),),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +110,53 @@ async def organisations_of_municipality(db: Database, municipality: str) -> list
     return [org.id for org in everything if org.municipality.strip().casefold() == wanted]
 
 
-async def import_roadmap(db: Database, organisation_ids: list[int], year: int) -> int:
-    """Create the year's items for each organisation; items already there are kept."""
+async def import_roadmap(
+    db: Database, organisation_ids: list[int], year: int, *, now: datetime | None = None
+) -> int:
+    """Create the year's items for each organisation; items already there are kept.
+
+    With `now`, items of the year already past on the organisation's local date are marked
+    skipped, not left overdue: a school that starts in the middle of the year starts at
+    the next step (the same in the chat, the web and the CLI, which all come here)."""
     items = dated_items(load_template(), year)
     added = 0
     async with db.begin() as conn:
         for organisation_id in organisation_ids:
             added += await roadmap_store.add_items(conn, organisation_id, year, items)
+            if now is not None:
+                today = await _local_date(conn, organisation_id, now)
+                await roadmap_store.mark_skipped(conn, organisation_id, year, today, now)
     return added
+
+
+async def _local_date(conn: AsyncConnection, organisation_id: int, now: datetime) -> date:
+    organisation = await org_store.get(conn, organisation_id)
+    zone = organisation.timezone if organisation is not None else "Europe/Moscow"
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+async def record_event(
+    conn: AsyncConnection,
+    organisation_id: int,
+    event: str,
+    *,
+    actor_person_id: int | None,
+    now: datetime,
+    link: str | None = None,
+) -> list[int]:
+    """Mark the items `event` completes (see EVENT_ITEMS) done; returns their ids."""
+    today = await _local_date(conn, organisation_id, now)
+    items = await roadmap_store.of_organisation(conn, organisation_id)
+    open_items = [i for i in items if not i.done or i.skipped]
+    marked = []
+    for codes in EVENT_ITEMS.get(event, ()):
+        candidates = [i for i in open_items if i.code in codes]
+        if not candidates:
+            continue
+        item = min(candidates, key=lambda i: (abs((i.due_on - today).days), i.id))
+        if await roadmap_store.mark_done(conn, item.id, actor_person_id, now, link=link):
+            marked.append(item.id)
+    return marked
 
 
 async def items_of(db: Database, organisation_id: int) -> list[RoadmapItem]:
@@ -148,3 +205,18 @@ async def curator_view(db: Database, person: Person | None, today: date) -> list
             )
         )
     return views
+
+
+async def record_approval_event(
+    db: Database, organisation_id: int, actor_person_id: int | None, now: datetime
+) -> None:
+    """Pairs fixed by an order (приказ о закреплении): the roadmap's «pairs» item is done."""
+    async with db.begin() as conn:
+        await record_event(
+            conn,
+            organisation_id,
+            "pairs_approved",
+            actor_person_id=actor_person_id,
+            now=now,
+            link=f"/pairs/{organisation_id}",
+        )

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Translator
+from mentoring import roadmap
 from mentoring.ages import adult_born_before
 from mentoring.notifications import enqueue_survey_invitation, enqueue_wave_reminder
+from mentoring.periods import school_year_label, school_year_of
 from storage import audit, group_meetings, surveys
 from storage import organisations as org_store
 from storage import people as people_store
@@ -26,9 +28,12 @@ from surveys.definitions import Registry
 __all__ = [
     "LAUNCHABLE",
     "GroupMeetingResult",
+    "IntakeReport",
     "WaveLaunch",
     "WaveProblem",
+    "intake_overview",
     "launch_wave",
+    "organisation_today",
     "record_group_meeting",
     "remind_non_responders",
     "start_feedback",
@@ -41,6 +46,8 @@ LAUNCHABLE = ("intake_mentee", "intake_mentor", "satisfaction_mentee", "satisfac
 DEFAULT_TIMEZONE = "Europe/Moscow"
 FEEDBACK = "feedback"
 PREFERENCE_BY_ROLE = {"mentee": "preference_mentee", "mentor": "preference_mentor"}
+# Asked once a school year: registration asks it, and a wave only reaches who has not answered.
+INTAKE_BY_ROLE = {"mentee": "intake_mentee", "mentor": "intake_mentor"}
 
 
 class WaveProblem(StrEnum):
@@ -55,12 +62,32 @@ class WaveLaunch:
     wave_id: int | None
     invited: int
     problem: WaveProblem | None = None
+    answered_before: int = 0  # the intake, already submitted this school year
+
+
+def school_year_start(now: datetime, timezone: str) -> datetime:
+    """The moment the organisation's current school year began (1 September, local midnight)."""
+    zone = ZoneInfo(timezone)
+    year = school_year_of(now.astimezone(zone).date())
+    return datetime.combine(date(year, 9, 1), time(), zone).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class GroupMeetingResult:
     meeting_id: int
     invited: int
+
+
+def _invitation_key(survey_code: str, deadline: date | None) -> str:
+    """A wave's invitation names its deadline; the others have none and say none (no «до —»).
+    Feedback is the bot's own follow-up to a meeting, so it does not claim the curator asks."""
+    if deadline is not None:
+        return "questionnaires.invitation"
+    if survey_code == FEEDBACK:
+        return "questionnaires.invitation_feedback"
+    if survey_code in PREFERENCE_BY_ROLE.values():
+        return "questionnaires.invitation_preference"
+    return "questionnaires.invitation_open"
 
 
 async def _invite(
@@ -98,6 +125,7 @@ async def _invite(
         await enqueue_survey_invitation(
             conn,
             translator,
+            text_key=_invitation_key(survey_code, deadline),
             person_id=person_id,
             chat_id=person.telegram_id,
             locale=person.locale,
@@ -142,6 +170,15 @@ async def launch_wave(
             created_by=actor_person_id,
         )
         targets = await surveys.active_people_with_role(conn, organisation_id, role)
+        answered_before: set[int] = set()
+        if survey_code in INTAKE_BY_ROLE.values():
+            since = school_year_start(now, organisation.timezone)
+            answered_before = await surveys.submitted_since(conn, targets, survey_code, since)
+            for person_id in sorted(answered_before):
+                await surveys.assign(
+                    conn, person_id, survey_code, wave_id=wave.id, status="submitted"
+                )
+            targets = [pid for pid in targets if pid not in answered_before]
         invited = await _invite(
             conn,
             translator,
@@ -159,10 +196,16 @@ async def launch_wave(
             actor_person_id=actor_person_id,
             object_type="survey_wave",
             object_id=wave.id,
-            details={"survey": survey_code, "role": role, "invited": invited},
+            details={
+                "survey": survey_code,
+                "role": role,
+                "invited": invited,
+                "answered_before": len(answered_before),
+            },
         )
+        await roadmap.record_event(conn, organisation_id, f"wave:{survey_code}", actor_person_id=actor_person_id, now=now, link=f"/surveys/{wave.id}")  # fmt: skip
     log.info("survey_wave.launched wave=%s org=%s invited=%s", wave.id, organisation_id, invited)
-    return WaveLaunch(wave.id, invited)
+    return WaveLaunch(wave.id, invited, answered_before=len(answered_before))
 
 
 async def record_group_meeting(
@@ -210,6 +253,7 @@ async def record_group_meeting(
             object_id=meeting.id,
             details={"attendees": len(attendees)},
         )
+        await roadmap.record_event(conn, organisation_id, "group_meeting", actor_person_id=actor_person_id, now=now, link="/surveys")  # fmt: skip
     return GroupMeetingResult(meeting.id, invited)
 
 
@@ -255,6 +299,44 @@ class WaveReport:
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.people if p.status == status)
+
+
+def organisation_today(timezone: str, now: datetime) -> date:
+    """The date on the organisation's own calendar (a curator in Vladivostok is a day ahead)."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+async def local_today(db: Database, organisation_id: int, now: datetime) -> date:
+    async with db.connect() as conn:
+        organisation = await org_store.get(conn, organisation_id)
+    return organisation_today(organisation.timezone if organisation else DEFAULT_TIMEZONE, now)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeReport:
+    """Where everyone of a role stands with the intake this school year, waves or not."""
+
+    role: str
+    survey_code: str
+    people: list[surveys.WaveProgress]
+    school_year: str  # «2026/27»
+
+    def count(self, status: str) -> int:
+        return sum(1 for p in self.people if p.status == status)
+
+
+async def intake_overview(db: Database, organisation_id: int, now: datetime) -> list[IntakeReport]:
+    """The intake status of the organisation's mentees and mentors (roles with nobody left out)."""
+    async with db.connect() as conn:
+        organisation = await org_store.get(conn, organisation_id)
+        since = school_year_start(now, organisation.timezone if organisation else DEFAULT_TIMEZONE)
+        year = school_year_label(school_year_of(since.astimezone(UTC).date() + timedelta(days=1)))
+        reports = []
+        for role, code in INTAKE_BY_ROLE.items():
+            people = await surveys.intake_progress(conn, organisation_id, role, code, since)
+            if people:
+                reports.append(IntakeReport(role, code, people, year))
+    return reports
 
 
 async def wave_report(db: Database, wave_id: int) -> WaveReport | None:

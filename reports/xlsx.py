@@ -18,7 +18,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mentoring.periods import period_title
 from reports.data import KPI_CODES, OrganisationStats, SatisfactionFigures, StatsReport
+from reports.kpi_text import kpi_missing
 from reports.labels import label
 from reports.sheets import SHEET_NAME_LIMIT, inert_row
 
@@ -80,7 +82,8 @@ def _kpi_sheet(workbook: Workbook, report: StatsReport, t: Texts) -> None:
                 kpi.numerator,
                 kpi.denominator,
                 _fraction(kpi.target_pct),
-                t("reports.xlsx.met_yes") if kpi.met else t("reports.xlsx.met_no"),
+                kpi_missing(kpi, t)
+                or (t("reports.xlsx.met_yes") if kpi.met else t("reports.xlsx.met_no")),
             )
             for kpi in org.kpis
         )
@@ -260,7 +263,7 @@ def _method_rows(report: StatsReport, t: Texts) -> list[tuple[str, Any]]:
     targets = {kpi.code: kpi.target_pct for kpi in report.total.kpis}
     rows: list[tuple[str, Any]] = [
         (t("reports.method.scope"), report.scope_label),
-        (t("reports.method.period"), report.period_label),
+        (t("reports.method.period"), period_title(report.period_label, t)),
         # Excel has no time zones: the wall time is written as is (the stats layer passes UTC).
         (t("reports.method.generated_at"), report.generated_at.replace(tzinfo=None)),
         (

@@ -5,8 +5,8 @@ Example::
     async with SandboxClient(server.base_url) as sb:
         anna = await sb.create_user("Анна")
         await anna.send("/start abc")
-        msg = await anna.wait_for_message(lambda m: "Согласен" in m.button_texts())
-        await anna.press(msg, "Согласен")
+        msg = await anna.wait_for_message(lambda m: "Даю согласие" in m.button_texts())
+        await anna.press(msg, "Даю согласие")
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ to a new time gets new reminders (the job withdraws the old ones).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ __all__ = [
     "plan_meeting",
     "plan_roadmap_reminders",
     "plan_wave_nudges",
+    "reminders_for",
     "weekly_digest_monday",
 ]
 
@@ -161,6 +162,22 @@ def plan_meeting(
             )
         )
     return items
+
+
+def reminders_for(
+    meeting: MeetingFacts,
+    person: Participant,
+    now: datetime,
+    leads: Sequence[timedelta] = REMINDER_LEADS,
+) -> tuple[int, ...]:
+    """The lead times (minutes) of the reminders `person` will get once the meeting is
+    confirmed: what a confirmation may promise («напомню за сутки и за час»)."""
+    confirmed = replace(meeting, status="confirmed", asker_id=0)
+    return tuple(
+        item.lead_minutes
+        for item in plan_meeting(confirmed, [person], now, leads)
+        if item.kind == "meeting_reminder"
+    )
 
 
 def digest_day(now: datetime, timezone: str, at: time = DIGEST_TIME) -> date | None:

@@ -13,16 +13,30 @@ from typing import Any
 from sqlalchemy import Select, String, and_, case, cast, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import audit_log, invites, memberships, organisations, people, people_imports
+from storage.schema import (
+    answers,
+    audit_log,
+    consents,
+    invites,
+    memberships,
+    organisations,
+    people,
+    people_imports,
+    responses,
+)
 
 __all__ = [
     "AuditRow",
+    "Chooser",
     "OrganisationCounts",
+    "PersonFacts",
     "PersonListing",
     "audit_actions",
     "audit_rows",
+    "choosers_of",
     "names_in_scope",
     "organisation_counts",
+    "people_facts",
     "people_listing",
 ]
 
@@ -202,3 +216,92 @@ async def names_in_scope(
     if org_ids is not None:
         query = query.where(people.c.id.in_(_members_of(org_ids)) if org_ids else false())
     return {row.id: row.full_name for row in await conn.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class Chooser:
+    person_id: int
+    full_name: str | None
+    rank: int  # 1 for the first choice; 0 where the question does not rank
+
+
+async def choosers_of(
+    conn: AsyncConnection,
+    person_id: int,
+    question_code: str,
+    org_ids: frozenset[int] | None,
+    *,
+    ranked: bool,
+) -> list[Chooser]:
+    """Who named this person in his latest submitted preference questionnaire (people in
+    the viewer's scope only), first choices first."""
+    query = (
+        select(responses.c.person_id, people.c.full_name, answers.c.value)
+        .select_from(answers.join(responses).join(people, people.c.id == responses.c.person_id))
+        .where(answers.c.question_code == question_code, responses.c.status == "submitted")
+        .order_by(responses.c.submitted_at, responses.c.id)
+    )
+    if org_ids is not None:
+        query = query.where(responses.c.person_id.in_(_members_of(org_ids)) if org_ids else false())
+    latest: dict[int, tuple[str | None, Any]] = {}
+    for chooser_id, full_name, value in await conn.execute(query):
+        latest[chooser_id] = (full_name, value)  # a later response replaces an earlier one
+    found = []
+    for chooser_id, (full_name, value) in latest.items():
+        keys = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if str(person_id) in keys:
+            rank = keys.index(str(person_id)) + 1 if ranked else 0
+            found.append(Chooser(chooser_id, full_name, rank))
+    return sorted(found, key=lambda c: (c.rank, c.full_name or "", c.person_id))
+
+
+@dataclass(slots=True)
+class PersonFacts:
+    """What the people list shows beside the name: consents, the intake and its answers."""
+
+    consents: set[str] = field(default_factory=set)  # kinds given and not withdrawn
+    intake_status: str | None = None  # in_progress / submitted; None when not started
+    intake_code: str | None = None  # of the latest submitted intake
+    intake_answers: dict[str, Any] = field(default_factory=dict)
+
+
+async def people_facts(
+    conn: AsyncConnection,
+    person_ids: Iterable[int],
+    intake_codes: tuple[str, ...],
+    questions: tuple[str, ...],
+) -> dict[int, PersonFacts]:
+    """Consents and the intake (latest response of these questionnaires, and these answers
+    of the latest submitted one) of one page of people."""
+    ids = sorted(set(person_ids))
+    facts = {pid: PersonFacts() for pid in ids}
+    if not ids:
+        return facts
+    given = select(consents.c.person_id, consents.c.kind).where(
+        consents.c.person_id.in_(ids), consents.c.withdrawn_at.is_(None)
+    )
+    for pid, kind in await conn.execute(given):
+        facts[pid].consents.add(kind)
+    started = (
+        select(responses.c.id, responses.c.person_id, responses.c.survey_code, responses.c.status)
+        .where(responses.c.person_id.in_(ids), responses.c.survey_code.in_(intake_codes))
+        .order_by(responses.c.started_at, responses.c.id)
+    )
+    latest_submitted: dict[int, int] = {}
+    for response_id, pid, code, status in await conn.execute(started):
+        entry = facts[pid]
+        if status == "submitted":
+            latest_submitted[response_id] = pid
+            entry.intake_code = code
+            entry.intake_status = status
+        elif entry.intake_status != "submitted":
+            entry.intake_status = status
+    if latest_submitted:
+        by_person = {pid: rid for rid, pid in latest_submitted.items()}  # the last one wins
+        chosen = sorted(by_person.values())
+        rows = select(answers.c.response_id, answers.c.question_code, answers.c.value).where(
+            answers.c.response_id.in_(chosen), answers.c.question_code.in_(questions)
+        )
+        for response_id, question, value in await conn.execute(rows):
+            facts[latest_submitted[response_id]].intake_answers[question] = value
+    return facts

@@ -15,6 +15,7 @@ __all__ = [
     "bind_invite_coverage",
     "coverage_of",
     "covered_organisations",
+    "invite_coverage_of",
     "set_invite_coverage",
 ]
 
@@ -53,6 +54,17 @@ async def bind_invite_coverage(
                 person_id=person_id, municipality=municipality, region=region, created_at=now
             )
         )
+
+
+async def invite_coverage_of(conn: AsyncConnection, invite_id: int) -> Coverage:
+    query = select(invite_coverage.c.municipality, invite_coverage.c.region).where(
+        invite_coverage.c.invite_id == invite_id
+    )
+    rows = (await conn.execute(query)).all()
+    return Coverage(
+        municipalities=frozenset(m for m, _ in rows if m),
+        regions=frozenset(r for _, r in rows if r),
+    )
 
 
 async def coverage_of(conn: AsyncConnection, person_id: int) -> Coverage:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
@@ -21,6 +21,7 @@ __all__ = [
     "add_items",
     "get",
     "mark_done",
+    "mark_skipped",
     "of_organisation",
     "open_items",
 ]
@@ -48,9 +49,12 @@ class RoadmapItem:
     due_on: date
     responsible_role: str
     done_at: datetime | None
+    done_link: str | None = None  # a back-office path (under /admin) of the work that did it
+    skipped: bool = False  # already past when the template was imported mid-year
 
     @property
     def done(self) -> bool:
+        """Closed: done, or skipped at import; either way not overdue."""
         return self.done_at is not None
 
     def title(self, locale: str) -> str:
@@ -113,12 +117,37 @@ async def open_items(conn: AsyncConnection, due_until: date) -> list[RoadmapItem
 
 
 async def mark_done(
-    conn: AsyncConnection, item_id: int, person_id: int | None, now: datetime
+    conn: AsyncConnection,
+    item_id: int,
+    person_id: int | None,
+    now: datetime,
+    *,
+    link: str | None = None,
 ) -> bool:
-    """Mark an item done; False when it was done already (or does not exist)."""
+    """Mark an item done (a skipped one too); False when it was done already or is missing."""
     result = await conn.execute(
         update(roadmap_items)
-        .where(roadmap_items.c.id == item_id, roadmap_items.c.done_at.is_(None))
-        .values(done_at=now, done_by=person_id)
+        .where(
+            roadmap_items.c.id == item_id,
+            or_(roadmap_items.c.done_at.is_(None), roadmap_items.c.skipped.is_(True)),
+        )
+        .values(done_at=now, done_by=person_id, done_link=link, skipped=False)
     )
     return result.rowcount == 1
+
+
+async def mark_skipped(
+    conn: AsyncConnection, organisation_id: int, year: int, before: date, now: datetime
+) -> int:
+    """Skip the open items of the year due before `before`; returns how many."""
+    result = await conn.execute(
+        update(roadmap_items)
+        .where(
+            roadmap_items.c.organisation_id == organisation_id,
+            roadmap_items.c.year == year,
+            roadmap_items.c.done_at.is_(None),
+            roadmap_items.c.due_on < before,
+        )
+        .values(done_at=now, skipped=True)
+    )
+    return result.rowcount

@@ -464,6 +464,8 @@ roadmap_items = Table(
     Column("done_at", UTCDateTime),
     Column("done_by", ForeignKey("people.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("done_link", String(200)),  # 0020: the back-office page of the work that did it
+    Column("skipped", Boolean, nullable=False, server_default="0"),  # 0020: past at import
     UniqueConstraint("organisation_id", "year", "code", name="uq_roadmap_items_org_year_code"),
 )
 Index("ix_roadmap_items_due_on", roadmap_items.c.due_on)

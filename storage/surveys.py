@@ -24,11 +24,13 @@ __all__ = [
     "WaveProgress",
     "assign",
     "cancel_pending_for_person",
+    "close_pending_twins",
     "create_wave",
     "erase_answers",
     "get_response",
     "get_wave",
     "in_progress_response",
+    "intake_progress",
     "next_pending_assignment",
     "pending_count",
     "save_answers",
@@ -36,6 +38,7 @@ __all__ = [
     "start_response",
     "submit_response",
     "submitted_answers",
+    "submitted_since",
     "unanswered_between",
     "wave_progress",
     "waves_for_organisation",
@@ -109,8 +112,11 @@ async def assign(
     wave_id: int | None = None,
     subject_type: str | None = None,
     subject_id: int | None = None,
+    status: str = "pending",
 ) -> int | None:
-    """Queue a questionnaire for a person: the new assignment's id, or None when queued already."""
+    """Queue a questionnaire for a person: the new assignment's id, or None when queued already.
+
+    `status="submitted"` records that the person belongs to a wave but has answered already."""
     key = f"{person_id}:{survey_code}:{wave_id or ''}:{subject_type or ''}:{subject_id or ''}"
     insert_ = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     result = await conn.execute(
@@ -122,7 +128,7 @@ async def assign(
             subject_type=subject_type,
             subject_id=subject_id,
             dedupe_key=key,
-            status="pending",
+            status=status,
             created_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
@@ -300,6 +306,76 @@ async def submit_response(
             .where(survey_assignments.c.id == assignment_id)
             .values(status="submitted")
         )
+
+
+async def close_pending_twins(conn: AsyncConnection, person_id: int, survey_code: str) -> None:
+    """A questionnaire asked once (the intake): answering it answers every untouched copy."""
+    await conn.execute(
+        update(survey_assignments)
+        .where(
+            survey_assignments.c.person_id == person_id,
+            survey_assignments.c.survey_code == survey_code,
+            survey_assignments.c.status == "pending",
+        )
+        .values(status="submitted")
+    )
+
+
+async def submitted_since(
+    conn: AsyncConnection, person_ids: list[int], survey_code: str, since: datetime
+) -> set[int]:
+    """Who among these people submitted the questionnaire at or after `since`."""
+    if not person_ids:
+        return set()
+    result = await conn.execute(
+        select(responses.c.person_id)
+        .where(
+            responses.c.person_id.in_(person_ids),
+            responses.c.survey_code == survey_code,
+            responses.c.status == "submitted",
+            responses.c.submitted_at >= since,
+        )
+        .distinct()
+    )
+    return {int(pid) for pid in result.scalars()}
+
+
+async def intake_progress(
+    conn: AsyncConnection, organisation_id: int, role: str, survey_code: str, since: datetime
+) -> list[WaveProgress]:
+    """Every active person of the role in the organisation and where he is with the
+    questionnaire since `since`: answered, started or not started."""
+    members = await conn.execute(
+        select(people.c.id, people.c.full_name)
+        .select_from(people.join(memberships, memberships.c.person_id == people.c.id))
+        .where(
+            memberships.c.organisation_id == organisation_id,
+            memberships.c.role == role,
+            people.c.status == "active",
+        )
+        .order_by(people.c.full_name, people.c.id)
+    )
+    rows = [(int(r.id), r.full_name) for r in members]
+    ids = [pid for pid, _ in rows]
+    answered = await submitted_since(conn, ids, survey_code, since)
+    started: set[int] = set()
+    if ids:
+        result = await conn.execute(
+            select(responses.c.person_id).where(
+                responses.c.person_id.in_(ids),
+                responses.c.survey_code == survey_code,
+                responses.c.status == "in_progress",
+            )
+        )
+        started = {int(pid) for pid in result.scalars()}
+    return [
+        WaveProgress(
+            pid,
+            name,
+            "answered" if pid in answered else "started" if pid in started else "not_started",
+        )
+        for pid, name in rows
+    ]
 
 
 async def submitted_answers(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from surveys.branching import Choice, age_on
@@ -113,11 +113,13 @@ def _parse_yesno(raw: str, t: Translate) -> Accepted | Rejected:
 
 def _parse_date(q: Question, raw: str, ctx: Context, t: Translate) -> Accepted | Rejected:
     match = _DATE.match(raw.replace(" ", ""))
+    if match is None:
+        return Rejected(t("survey.error.date_format", example=date_example(q, ctx.today)))
+    day, month, year = (int(part) for part in match.groups())
     try:
-        day, month, year = (int(part) for part in match.groups()) if match else (0, 0, 0)
         given = date(year, month, day)
     except ValueError:
-        return Rejected(t("survey.error.date_format"))
+        return Rejected(t("survey.error.date_impossible"))
     if q.min_age is not None or q.max_age is not None:
         if given > ctx.today:
             return Rejected(t("survey.error.date_future"))
@@ -192,7 +194,25 @@ def _finish(q: Question, draft: list[str], offered: list[Choice], t: Translate) 
 # -- showing -------------------------------------------------------------------------------
 
 
-def question_hint(q: Question, offered: list[Choice], t: Translate) -> str:
+def date_example(q: Question, today: date) -> str:
+    """An example that is itself a good answer today: a birth date of an age the question
+    accepts, any other date a little in the past, inside the question's years."""
+    if q.min_age is not None or q.max_age is not None:
+        low = q.min_age or 0
+        high = q.max_age if q.max_age is not None else low + 20
+        years = (low + high) // 2
+        example = date(today.year - years - 1, 3, 5)
+    else:
+        example = today - timedelta(days=14)
+    first, last = q.min_year or 1900, q.max_year or 2100
+    if example.year < first:
+        example = date(first, 3, 5)
+    elif example.year > last:
+        example = date(last, 3, 5)
+    return example.strftime("%d.%m.%Y")
+
+
+def question_hint(q: Question, offered: list[Choice], t: Translate, today: date) -> str:
     if q.type in _CHOICE_TYPES and not offered:
         return t("survey.hint.empty_list")
     if q.type in ("short_text", "long_text"):
@@ -203,6 +223,8 @@ def question_hint(q: Question, offered: list[Choice], t: Translate) -> str:
         low, high = choice_limits(q, len(offered))
         key = "survey.hint.ranking" if q.type == "ranking" else "survey.hint.multi"
         return t(key, min=low, max=high)
+    if q.type == "date":
+        return t("survey.hint.date", example=date_example(q, today))
     return t(f"survey.hint.{q.type}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from surveys.branching import Choice, choices, visible_answers, visible_questions
 from surveys.definitions import SurveyDefinition
+from surveys.progress import expected_total
 from surveys.questions import answer_buttons, format_answer, question_hint
 from surveys.schema import Question
 from surveys.state import Button, Context, ResponseState, Translate, View
@@ -50,7 +51,8 @@ def question_view(
     blocks = [t("survey.error_line", hint=error)] if error else []
     if intro:
         blocks.append(defn.intro.get(ctx.locale))
-    blocks.append(_progress(defn, question, number, len(shown), ctx, t))
+    total = max(expected_total(defn, state.answers, state.skipped, ctx), len(shown))
+    blocks.append(_progress(defn, question, number, total, ctx, t))
     body = question.text.get(ctx.locale)
     if question.help is not None:
         body += "\n" + question.help.get(ctx.locale)
@@ -82,7 +84,7 @@ def question_view(
 
 
 def _hint(question: Question, offered: list[Choice], ctx: Context, t: Translate) -> str:
-    hint = question_hint(question, offered, t)
+    hint = question_hint(question, offered, t, ctx.today)
     if not question.required and (offered or question.type not in _CHOICE_TYPES):
         hint += " " + t("survey.optional")  # an empty list already says it may be skipped
     if question.scale_labels is not None:

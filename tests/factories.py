@@ -94,7 +94,7 @@ async def make_approved_pair(db: Database, org: int, mentor_id: int, mentee_id: 
 async def register_student_mentee(db: Database, user: ChatUser, school: int, name: str) -> int:
     """A mentee registered in the chat as a user would: invite, consent, name, intake survey."""
     invite = await make_invite(db, school, "mentee")
-    await user.press((await user.send(f"/start {invite}"))[-1], "Согласен")
+    await user.press((await user.send(f"/start {invite}"))[-1], "Даю согласие")
     await user.send(name)
     await answer_survey(user, db, user.user.id, {"position": "Студент колледжа или вуза"})
     async with db.connect() as conn:

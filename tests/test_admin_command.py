@@ -38,7 +38,7 @@ def settings(db_url: str) -> Settings:
 
 async def _register(user: ChatUser, code: str | None, name: str) -> None:
     await user.send(f"/start {code}" if code else "/start")
-    await user.press(user.last(), "Согласен")
+    await user.press(user.last(), "Даю согласие")
     await user.send(name)
 
 

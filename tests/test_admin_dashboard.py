@@ -71,7 +71,7 @@ async def test_kpis_chart_and_report_for_the_curators_school_only(
     assert "Клуб наставников" in text and "Чужая практика" not in text  # the detailed report
 
     await agent.get("/admin/?period=2026-H2")
-    assert "Показатели: МБОУ СОШ № 1, 2026-H2" in agent.last_text
+    assert "Показатели: МБОУ СОШ № 1, 2-е полугодие 2026" in agent.last_text  # not «2026-H2»
     await agent.get("/admin/?period=nonsense")
     assert "2026/27" in agent.last_text, "an unknown period falls back to the school year"
 

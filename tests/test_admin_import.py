@@ -181,7 +181,7 @@ async def test_an_imported_pupil_joins_his_own_record(
 
     anna = new_user("Аня")
     await anna.send(f"/start {code}")
-    await anna.press(anna.last(), "Согласен")
+    await anna.press(anna.last(), "Даю согласие")
     await anna.send("Иванова Анна Сергеевна")
     async with db.connect() as conn:
         person = await people_store.get(conn, anna_id)

@@ -80,7 +80,7 @@ def _login_link_from_the_bot(page: Page, running: RunningBot) -> str:
     page.goto(f"{running.sandbox_url}/sandbox?user={user_id}")
     _say(page, "/start")
     _bot_says(page, "Согласие на обработку").get_by_role(
-        "button", name="Согласен", exact=True
+        "button", name="Даю согласие", exact=True
     ).click()
     _bot_says(page, "Как вас зовут")
     _say(page, "Админова Анна Петровна")
@@ -188,9 +188,9 @@ def _dashboard_report_questionnaire_and_pairs(admin: Page) -> None:
     admin.locator("nav").get_by_role("link", name="Пары").click()  # one school: straight to it
     expect(admin.locator("h1")).to_have_text("Пары · Гимназия № 7")
     admin.get_by_role("button", name="Предложить пары").click()
-    expect(admin.get_by_text("Предложение готово")).to_be_visible()
+    expect(admin.get_by_text("Новых пар не получилось.")).to_be_visible()
     # Imported pupils have not registered in the bot yet: nobody to pair, nothing to approve.
-    expect(admin.locator("#proposal")).to_contain_text("Пар нет.")
+    expect(admin.locator("#proposal")).to_contain_text("Подбирать пока некого")
     expect(admin.locator("#approve")).to_have_count(0)
     save_screenshot(admin, "admin-pairs")
 
@@ -264,3 +264,13 @@ def _cohort_pairs_approved(admin: Page, running: RunningBot) -> None:
     expect(approved).to_contain_text("№ 7-о")
     expect(approved).to_contain_text("01.10.2026")
     expect(admin.locator("#approved h2")).to_have_text("Утверждённые пары (1)")
+
+    # A second proposal after the approval: no empty "ready" proposal, nobody to re-assign.
+    admin.get_by_role("button", name="Предложить пары").click()
+    expect(admin.get_by_text("Новых пар не получилось.")).to_be_visible()
+    proposal = admin.locator("#proposal")
+    expect(proposal).to_contain_text("Уже в утверждённых парах: 1")
+    expect(proposal).not_to_contain_text("Пар нет.")
+    expect(proposal).not_to_contain_text("уже в паре")
+    expect(proposal.get_by_role("button", name="Назначить")).to_have_count(0)
+    expect(admin.get_by_text("Предложение готово")).to_have_count(0)

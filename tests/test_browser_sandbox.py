@@ -96,7 +96,7 @@ def test_register_by_an_invite_link_and_answer_two_questions(
     expect(page.locator(".message.user").last).to_contain_text(f"/start {world.invite_code}")
     consent = _bot_says(page, "Согласие на обработку персональных данных")
     expect(consent.locator("b").first).to_have_text("Согласие на обработку персональных данных")
-    consent.get_by_role("button", name="Согласен", exact=True).click()
+    consent.get_by_role("button", name="Даю согласие", exact=True).click()
     _bot_says(page, "Как вас зовут")
     page.fill("#text", "Иванова Анна Сергеевна")
     page.get_by_role("button", name="Отправить").click()

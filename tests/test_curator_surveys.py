@@ -19,7 +19,7 @@ ADULT: dict[str, str] = {}
 
 
 async def register(user: ChatUser, code: str, name: str) -> None:
-    await user.press((await user.send(f"/start {code}"))[-1], "Согласен")
+    await user.press((await user.send(f"/start {code}"))[-1], "Даю согласие")
     await user.send(name)
 
 

@@ -39,8 +39,10 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
 
 async def register(user: SandboxUser, code: str, name: str) -> None:
     await user.send(f"/start {code}")
-    consent = await user.wait_for_message(lambda m: "Согласен" in m.button_texts(), timeout=WAIT)
-    await user.press(consent, "Согласен")
+    consent = await user.wait_for_message(
+        lambda m: "Даю согласие" in m.button_texts(), timeout=WAIT
+    )
+    await user.press(consent, "Даю согласие")
     await user.wait_for_message(lambda m: "Как вас зовут" in (m.text or ""), timeout=WAIT)
     await user.send(name)
     await user.wait_for_message(timeout=WAIT)

@@ -45,10 +45,10 @@ async def test_register_survives_sigkill_between_consent_and_name(
             anna = await sb.create_user("Анна", username="anna_e2e")
             await anna.send(f"/start {code}")
             consent = await anna.wait_for_message(
-                lambda m: "Согласен" in m.button_texts(), timeout=15
+                lambda m: "Даю согласие" in m.button_texts(), timeout=15
             )
             assert "Согласие на обработку персональных данных" in consent.text
-            await anna.press(consent, "Согласен")
+            await anna.press(consent, "Даю согласие")
             await anna.wait_for_message(lambda m: "Как вас зовут" in (m.text or ""), timeout=15)
 
             bot.kill()  # consent recorded, name not yet given

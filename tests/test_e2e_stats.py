@@ -105,8 +105,8 @@ async def _programme(db: Database, org_id: int, pupils_15_19: int, telegram_id: 
 
 async def _register(user: SandboxUser, code: str, name: str) -> None:
     await user.send(f"/start {code}")
-    consent = await user.wait_for_message(lambda m: "Согласен" in m.button_texts(), timeout=15)
-    await user.press(consent, "Согласен")
+    consent = await user.wait_for_message(lambda m: "Даю согласие" in m.button_texts(), timeout=15)
+    await user.press(consent, "Даю согласие")
     await user.wait_for_message(lambda m: "Как вас зовут" in (m.text or ""), timeout=15)
     await user.send(name)
     await user.wait_for_message(timeout=15)
@@ -214,9 +214,9 @@ async def test_stats_for_coordinator_curator_and_mentee(
             anna = await sb.create_user("Анна")
             await anna.send(f"/start {mentee_code}")
             consent = await anna.wait_for_message(
-                lambda m: "Согласен" in m.button_texts(), timeout=15
+                lambda m: "Даю согласие" in m.button_texts(), timeout=15
             )
-            await anna.press(consent, "Согласен")
+            await anna.press(consent, "Даю согласие")
             await anna.wait_for_message(lambda m: "Как вас зовут" in (m.text or ""), timeout=15)
             await anna.send("Аннова Анна")
             await anna.wait_for_message(timeout=15)

@@ -32,8 +32,8 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
 
 async def _register(user: SandboxUser, code: str, name: str) -> None:
     await user.send(f"/start {code}")
-    consent = await user.wait_for_message(lambda m: "Согласен" in m.button_texts(), timeout=15)
-    await user.press(consent, "Согласен")
+    consent = await user.wait_for_message(lambda m: "Даю согласие" in m.button_texts(), timeout=15)
+    await user.press(consent, "Даю согласие")
     await user.wait_for_message(lambda m: "Как вас зовут" in (m.text or ""), timeout=15)
     await user.send(name)
     await user.wait_for_message(lambda m: "Вопрос 1 из" in (m.text or ""), timeout=15)
@@ -155,9 +155,9 @@ async def test_intake_resume_after_sigkill_parent_consent_and_forged_buttons(
             mother = await sb.create_user("Мама")
             await mother.send(f"/start {link}")
             text = await mother.wait_for_message(
-                lambda m: "Согласен" in m.button_texts(), timeout=15
+                lambda m: "Даю согласие" in m.button_texts(), timeout=15
             )
-            await mother.press(text, "Согласен")
+            await mother.press(text, "Даю согласие")
             await mother.wait_for_message(lambda m: "фамилию" in (m.text or ""), timeout=15)
             await mother.send("Петрова Мария Ивановна")
             await mother.wait_for_message(

@@ -35,7 +35,7 @@ async def test_forget_erases_personal_data_everywhere(
 ) -> None:
     code = await make_invite(db, await make_school(db))
     masha = new_user("Masha")
-    await masha.press((await masha.send(f"/start {code}"))[-1], "Согласен")
+    await masha.press((await masha.send(f"/start {code}"))[-1], "Даю согласие")
     await masha.send(NAME)
     async with db.begin() as conn:
         person_id = (await conn.execute(select(people.c.id))).scalar_one()
@@ -81,7 +81,7 @@ async def test_forget_erases_personal_data_everywhere(
 async def test_forget_can_be_cancelled(db: Database, new_user: Callable[..., ChatUser]) -> None:
     code = await make_invite(db, await make_school(db))
     oleg = new_user("Oleg")
-    await oleg.press((await oleg.send(f"/start {code}"))[-1], "Согласен")
+    await oleg.press((await oleg.send(f"/start {code}"))[-1], "Даю согласие")
     await oleg.send("Олегов Олег")
     confirm = (await oleg.send("/forget"))[-1]
     await oleg.press(confirm, "Нет, оставить")

@@ -120,7 +120,7 @@ async def test_forget_leaves_no_trace_of_a_minor_in_tables_or_files(
     await curator.tap(f"📝 Бумажное: {CHILD}")
     await curator.send(FATHER)
     mother = new_user("Мама")
-    await mother.press((await mother.send(f"/start {link}"))[-1], "Согласен")
+    await mother.press((await mother.send(f"/start {link}"))[-1], "Даю согласие")
     await mother.send(MOTHER)
 
     # An approved pair, a plan about her, her comment, a meeting past and one to come.

@@ -106,7 +106,7 @@ async def school_with_everyone(db: Database, new_user: NewUser) -> tuple[dict[st
     # A pupil halfway through the intake, at a number question: typed text would be an answer.
     pupil = new_user("Петя")
     await pupil.press(
-        (await pupil.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Согласен"
+        (await pupil.send(f"/start {await make_invite(db, school, 'mentee')}"))[-1], "Даю согласие"
     )
     await pupil.send("Учеников Пётр")
     await pupil.tap("Студент колледжа или вуза")

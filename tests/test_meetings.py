@@ -227,10 +227,10 @@ async def test_reschedule_withdraws_old_reminders(
     assert (
         len(await rows(db, "meeting_reminder")) == 2
     )  # 1 h reminders only: under 12 h short of a day
-    moved = await service.reschedule(
+    moved = await service.reschedule(  # a confirmed meeting: moved by the mentor
         db,
         translator,
-        await _person(db, mentee),
+        await _person(db, s.mentor),
         made.meeting_id,
         starts_at=start + timedelta(days=1),
         now=now,

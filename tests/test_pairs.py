@@ -28,7 +28,7 @@ STUDENT = "Студент колледжа или вуза"
 
 
 async def register(user: ChatUser, code: str, name: str) -> None:
-    await user.press((await user.send(f"/start {code}"))[-1], "Согласен")
+    await user.press((await user.send(f"/start {code}"))[-1], "Даю согласие")
     await user.send(name)
 
 

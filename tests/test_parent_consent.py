@@ -83,7 +83,7 @@ async def test_the_account_is_checked_again_when_the_name_is_typed(
     school, _, link = await minor_with_link(db, new_user)
     teacher = new_user("Учитель")
     replies = await teacher.send(f"/start {link}")
-    await teacher.press(replies[-1], "Согласен")
+    await teacher.press(replies[-1], "Даю согласие")
     await make_member(db, teacher.user.id, "Петрова Анна Ивановна", school, "mentor")
     replies = await teacher.send("Петрова Анна Ивановна")
     assert "уже участвует в программе" in replies[-1].text
@@ -100,7 +100,7 @@ async def test_a_new_account_consents_and_the_row_keeps_it(db: Database, new_use
     assert "подобрать наставника" in text and "обезличенном виде" in text, "what it is for"
     assert "дата рождения" in text and "ответы на анкеты" in text, "which data"
     assert "Как отозвать" in text and "куратору" in text and "/forget" in text
-    await mother.press(replies[-1], "Согласен")
+    await mother.press(replies[-1], "Даю согласие")
     assert "Напишите фамилию и имя" in (await mother.send("мама"))[-1].text
     await mother.send("Журавлёва Ольга Петровна")
     assert "Согласие записано" in mother.last().text

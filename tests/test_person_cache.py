@@ -18,7 +18,7 @@ NOT_REGISTERED = "Вы ещё не зарегистрированы"
 
 async def _registered(db: Database, user: ChatUser, name: str = "Иванова Анна") -> int:
     code = await make_invite(db, await make_school(db))
-    await user.press((await user.send(f"/start {code}"))[-1], "Согласен")
+    await user.press((await user.send(f"/start {code}"))[-1], "Даю согласие")
     await user.send(name)
     async with db.connect() as conn:
         return int((await conn.execute(select(people.c.id))).scalar_one())

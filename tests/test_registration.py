@@ -35,7 +35,7 @@ async def test_invite_consent_name_registers_and_me_shows_it(
     assert "Согласие на обработку персональных данных" in consent.text
     assert await _count(db, people) == 0, "nothing is stored before consent"
 
-    replies = await anna.press(consent, "Согласен")
+    replies = await anna.press(consent, "Даю согласие")
     assert "Как вас зовут" in replies[-1].text
     replies = await anna.send("Иванова Анна Сергеевна")
     assert "Вы зарегистрированы" in replies[0].text
@@ -65,7 +65,7 @@ async def test_start_without_code_or_with_bad_codes_explains_invites(
     used_up = await make_invite(db, school, max_uses=1)
     first, second = new_user("Первый"), new_user("Второй")
     await first.send(f"/start {used_up}")
-    await first.press(first.last(), "Согласен")
+    await first.press(first.last(), "Даю согласие")
 
     user = new_user()
     assert "ссылка-приглашение от куратора" in (await user.send("/start"))[-1].text
@@ -81,7 +81,7 @@ async def test_refusal_stores_only_the_time_and_allows_coming_back(
     code = await make_invite(db, await make_school(db))
     boris = new_user("Борис")
     consent = (await boris.send(f"/start {code}"))[-1]
-    await boris.press(consent, "Не согласен")
+    await boris.press(consent, "Не даю согласия")
     assert "ничего о вас не сохранили" in boris.last().text
     assert await _count(db, people) == 0
     async with db.connect() as conn:
@@ -89,7 +89,7 @@ async def test_refusal_stores_only_the_time_and_allows_coming_back(
     assert ("consent.refused", None) in rows
 
     consent = (await boris.send(f"/start {code}"))[-1]
-    await boris.press(consent, "Согласен")
+    await boris.press(consent, "Даю согласие")
     assert "Вы зарегистрированы" in (await boris.send("Борисов Борис"))[0].text
 
 
@@ -112,7 +112,7 @@ async def test_forged_consent_data_changes_nothing(db: Database, new_user: NewUs
     await gleb.press_data(consent, "consent:maybe")  # not a valid bool: no handler matches it
     await gleb.press_data(consent, "lang:xx")  # a language that does not exist
     assert await _count(db, people) == 0
-    await gleb.press(consent, "Согласен")
+    await gleb.press(consent, "Даю согласие")
     assert await _count(db, people) == 1
 
 
@@ -125,7 +125,7 @@ async def test_text_instead_of_button_and_wrong_types_get_hints(
     replies = await dana.send("да")
     assert "выберите вариант кнопкой" in replies[0].text
     assert replies[-1].reply_markup is not None, "the consent question is asked again"
-    await dana.press(replies[-1], "Согласен")
+    await dana.press(replies[-1], "Даю согласие")
 
     replies = await dana.send_sticker()
     assert "Напишите ответ текстом" in replies[0].text
@@ -147,7 +147,7 @@ async def test_text_instead_of_button_and_wrong_types_get_hints(
 async def test_admin_gets_admin_role_without_code(db: Database, new_user: NewUser) -> None:
     admin = new_user("Админ", user_id=ADMIN_ID)
     consent = (await admin.send("/start"))[-1]
-    await admin.press(consent, "Согласен")
+    await admin.press(consent, "Даю согласие")
     await admin.send("Петров Пётр")
     async with db.connect() as conn:
         person = await people_store.get_by_telegram_id(conn, ADMIN_ID)
@@ -172,6 +172,6 @@ async def test_help_lists_what_the_role_can_do(db: Database, new_user: NewUser) 
     code = await make_invite(db, await make_school(db), "curator")
     zoya = new_user("Зоя")
     assert "ссылку-приглашение" in (await zoya.send("/help"))[-1].text
-    await zoya.press((await zoya.send(f"/start {code}"))[-1], "Согласен")
+    await zoya.press((await zoya.send(f"/start {code}"))[-1], "Даю согласие")
     await zoya.send("Зотова Зоя")
-    assert "Куратор:" in (await zoya.send("/help"))[-1].text
+    assert "Куратору" in (await zoya.send("/help"))[-1].text

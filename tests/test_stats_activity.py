@@ -393,11 +393,17 @@ async def test_period_buttons_carry_the_period(db: Database, new_user: NewUser) 
     labels = [b.text for row in menu.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
     assert len(labels) == 5 and labels[0].startswith("Этот учебный год")
     previous_quarter = next(label for label in labels if label.startswith("Прошлый квартал"))
-    code = previous_quarter.split("(")[1].rstrip(")")  # "2026-Q1"
-    assert parse_period(code) is not None
+    button = next(
+        b for row in menu.reply_markup.inline_keyboard for b in row if b.text == previous_quarter
+    )  # type: ignore[union-attr]
+    code = StatsCallback.unpack(button.callback_data or "").period  # "2026-Q1": data, not text
+    period = parse_period(code)
+    assert period is not None
+    shown = previous_quarter.split("(")[1].rstrip(")")  # «I квартал 2026»: words, not the code
+    assert "квартал" in shown and code not in previous_quarter
 
     replies = await curator.press(menu, previous_quarter)
-    assert f", {code}" in (replies[0].text or "")
+    assert shown in (replies[0].text or "") and code not in (replies[0].text or "")
     for row in replies[-1].reply_markup.inline_keyboard:  # type: ignore[union-attr]
         for button in row:
             data = button.callback_data or ""
@@ -407,7 +413,7 @@ async def test_period_buttons_carry_the_period(db: Database, new_user: NewUser) 
     document = curator.session.of("SendDocument")[-1]["document"]
     assert code in document.filename
     method = dict(load_workbook(io.BytesIO(document.data))["Методика"].iter_rows(values_only=True))
-    assert method["Период"] == code
+    assert method["Период"] == shown
 
 
 async def test_forged_period_is_refused(db: Database, new_user: NewUser) -> None:

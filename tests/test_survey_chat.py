@@ -17,7 +17,7 @@ NewUser = Callable[..., ChatUser]
 
 
 async def register(user: ChatUser, code: str, name: str) -> None:
-    await user.press((await user.send(f"/start {code}"))[-1], "Согласен")
+    await user.press((await user.send(f"/start {code}"))[-1], "Даю согласие")
     await user.send(name)
 
 
@@ -60,7 +60,7 @@ async def test_minor_fills_intake_and_is_held_until_the_parent_consents(
     mother = new_user("Мама")
     replies = await mother.send(f"/start {link}")
     assert "просит вашего согласия" in replies[0].text
-    await mother.press(replies[-1], "Согласен")
+    await mother.press(replies[-1], "Даю согласие")
     await mother.send("Петрова Мария Ивановна")
     assert "Согласие записано" in mother.last().text
     assert any(

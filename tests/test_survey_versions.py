@@ -53,7 +53,7 @@ async def test_old_version_response_continues_and_counts(
         )
 
     early = user(v1_registry)
-    await early.press((await early.send(f"/start {code}"))[-1], "Согласен")
+    await early.press((await early.send(f"/start {code}"))[-1], "Даю согласие")
     await early.send("Ранний Наставник")
     await early.tap("Педагог")  # in progress on version 1
 
@@ -71,7 +71,7 @@ async def test_old_version_response_continues_and_counts(
         bot,
         User(id=next(_ids), is_bot=False, first_name="L"),
     )
-    await late.press((await late.send(f"/start {code}"))[-1], "Согласен")
+    await late.press((await late.send(f"/start {code}"))[-1], "Даю согласие")
     await late.send("Поздний Наставник")
     asked_v2 = await answer_survey(
         late,

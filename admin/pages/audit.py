@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from admin.audit_text import action_label, describe
 from admin.context import actor_of, context_of
-from admin.render import DISPLAY_TIMEZONE, render
+from admin.render import DISPLAY_TIMEZONE, render, texts_for
 from storage import backoffice
+from storage import organisations as org_store
 
 __all__ = ["routes"]
 
@@ -55,14 +57,34 @@ async def audit_page(request: web.Request) -> web.Response:
             if r.object_type == "person" and r.object_id and r.object_id.isdigit()
         }
         names = await backoffice.names_in_scope(conn, mentioned, scope_ids)
+        organisations = {}
+        for org_id in {
+            int(r.object_id)
+            for r in rows
+            if r.object_type == "organisation" and r.object_id and r.object_id.isdigit()
+        }:
+            found = await org_store.get(conn, org_id) if actor.scope.sees(org_id) else None
+            if found is not None:
+                organisations[f"organisation:{org_id}"] = found.name
+    ctx = context_of(request)
+    locale, t = texts_for(request)
+
+    def has(key: str) -> bool:
+        return ctx.config.translator.has(f"admin.{key}")
+
+    language = "en" if locale == "en" else "ru"
+    titles = {defn.code: defn.title.get(language) for defn in ctx.registry}
+    objects = organisations | {f"person:{pid}": name for pid, name in names.items()}
     return render(
         request,
         "audit.html",
-        rows=rows[:PAGE_SIZE],
+        rows=[
+            (row, describe(row, t, has, names=objects, titles=titles)) for row in rows[:PAGE_SIZE]
+        ],
         more=len(rows) > PAGE_SIZE,
         page=page,
         names=names,
-        actions=actions,
+        actions=[(name, action_label(name, t, has)) for name in actions],
         action=action if action in actions else "",
         since=since.isoformat() if since else "",
         until=until.isoformat() if until else "",

@@ -7,6 +7,7 @@ from aiohttp import web
 from admin.context import actor_of, context_of
 from admin.pages.reports import bot_texts, period_choices, scope_report, selected_period
 from admin.render import render
+from reports import kpi_text
 from storage import backoffice
 from storage import organisations as org_store
 from storage.backoffice import OrganisationCounts
@@ -52,6 +53,7 @@ async def dashboard(request: web.Request) -> web.Response:
         statuses=STATUSES,
         report=report,
         bt=bot_texts(request, actor),
+        kpi_text=kpi_text,  # the chat's formatter: the same rounding and «нет данных»
         period_code=period_code,
         periods=period_choices(ctx.config.clock().date()),
     )

@@ -7,7 +7,9 @@ chat's buttons: it checks the rights again and starts the feedback questionnaire
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -25,8 +27,11 @@ from storage.meetings import Meeting
 __all__ = ["routes"]
 
 OPEN_STATUSES = ("proposed", "confirmed")  # an outcome may still be recorded
-NOTICES = ("held", "not_held")
-PROBLEMS = ("no_rights", "stale", "not_yet")
+NOTICES = ("held", "not_held", "scheduled")
+PROBLEMS = ("no_rights", "stale", "not_yet", "bad_kind", "past")
+FORM_PROBLEMS = ("bad_when", "bad_place")  # the web form's own, before the service
+MAX_PLACE = 300  # as the chat's meeting form
+ALL_PAIRS_KIND = "group_final"  # the meeting of all pairs; the others are a pair's
 
 routes = web.RouteTableDef()
 
@@ -72,7 +77,9 @@ async def meetings_page(request: web.Request) -> web.Response:
     now = ctx.config.clock()
     async with ctx.config.db.connect() as conn:
         found = await meeting_store.of_organisation(conn, organisation.id)
+        active = await pair_store.active_pairs(conn, organisation.id)
     names = await _pair_names(request, found)
+    pair_choices = await _pair_choices(request, active)
     rows = [
         MeetingRow(
             m,
@@ -93,7 +100,71 @@ async def meetings_page(request: web.Request) -> web.Response:
         bt=bot_texts(request, actor),
         done=done if done in NOTICES else "",
         problem=problem if problem in PROBLEMS else "",
+        form_problem=problem if problem in FORM_PROBLEMS else "",
+        pair_choices=pair_choices,
+        kinds=[k for k in meeting_store.KINDS if k != ALL_PAIRS_KIND],
+        all_pairs_kind=ALL_PAIRS_KIND,
+        today=now.astimezone(ZoneInfo(organisation.timezone)).date().isoformat(),
     )
+
+
+async def _pair_choices(
+    request: web.Request, active: list[pair_store.Pair]
+) -> list[tuple[int, str]]:
+    """Active pairs for the scheduling form, "mentor — mentees", by name."""
+    async with context_of(request).config.db.connect() as conn:
+        choices = []
+        for pair in active:
+            found = [await people_store.get(conn, p) for p in (pair.mentor_id, *pair.mentee_ids)]
+            labels = [(p.full_name or "—") if p else "—" for p in found]
+            choices.append((pair.id, f"{labels[0]} — {', '.join(labels[1:])}"))
+    return sorted(choices, key=lambda c: c[1])
+
+
+def _local_moment(day: str, clock: str, timezone: str) -> datetime | None:
+    try:
+        return datetime.combine(
+            date.fromisoformat(day), time.fromisoformat(clock), ZoneInfo(timezone)
+        )
+    except ValueError:
+        return None
+
+
+@routes.post("/meetings/{org_id}/schedule", name="meetings_schedule")
+async def meetings_schedule(request: web.Request) -> web.Response:
+    """A curator proposes a pair's meeting (or announces the all-pairs one) as in the chat:
+    `mentoring.meetings.create` checks the rights and invites the members."""
+    actor = actor_of(request)
+    organisation = await visible_organisation(request, actor)
+    require_manage(actor, organisation.id)
+    ctx = context_of(request)
+    form = await request.post()
+    back = f"{BASE}/meetings/{organisation.id}"
+    raw_pair = str(form.get("pair", ""))
+    pair_id = int(raw_pair) if raw_pair.isdigit() and len(raw_pair) < 12 else None
+    kind = ALL_PAIRS_KIND if pair_id is None else str(form.get("kind", ""))[:20]
+    starts_at = _local_moment(
+        str(form.get("date", "")), str(form.get("time", "")), organisation.timezone
+    )
+    place = " ".join(str(form.get("place", "")).split())
+    if starts_at is None:
+        return redirect(f"{back}?problem=bad_when")
+    if not place or len(place) > MAX_PLACE:
+        return redirect(f"{back}?problem=bad_place")
+    outcome = await meeting_service.create(
+        ctx.config.db,
+        ctx.config.translator,
+        actor.person,
+        organisation_id=organisation.id,
+        pair_id=pair_id,
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        now=ctx.config.clock(),
+    )
+    if not outcome.ok:
+        return redirect(f"{back}?problem={quote(outcome.reason)}")
+    return redirect(f"{back}?done=scheduled")
 
 
 @routes.post("/meetings/{org_id}/{meeting_id}/outcome", name="meetings_outcome")

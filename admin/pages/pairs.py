@@ -19,7 +19,7 @@ from admin.pages.reports import bot_texts
 from admin.render import BASE, redirect, render, texts_for
 from mentoring import pairs
 from mentoring.pair_candidates import load_cohort
-from mentoring.pair_notices import approve
+from mentoring.pair_notices import approve, dissolve
 from reports.sheets import write_xlsx
 from storage import organisations as org_store
 from storage import pairs as pair_store
@@ -29,6 +29,9 @@ from storage.organisations import Organisation
 __all__ = ["routes"]
 
 MAX_ORDER_NUMBER = 100
+ALREADY_PAIRED = "already_paired"
+NOT_ASSIGNABLE = frozenset({"no_parent_consent", "no_intake"})
+MAX_DISSOLVE_REASON = 300  # as the chat's /pairs asks
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 routes = web.RouteTableDef()
@@ -83,11 +86,17 @@ async def pairs_page(request: web.Request) -> web.Response:
         problem_text = bt(f"pairs.reason.{problem}")
     else:
         problem_text = t(f"pairs.problems.{problem}") if problem else ""
+    # Those already in an approved pair are not "without a pair": they are counted apart and
+    # never offered «Назначить»; nor are those the hard rules would refuse anyway.
+    unmatched = [u for u in proposal.unmatched if u[2] != ALREADY_PAIRED] if proposal else []
     return render(
         request,
         "pairs.html",
         organisation=organisation,
         proposal=proposal,
+        unmatched=unmatched,
+        already_paired=len(proposal.unmatched) - len(unmatched) if proposal else 0,
+        not_assignable=NOT_ASSIGNABLE,
         mentors=mentors,
         approved=await _approved(request, organisation.id),
         can_manage=actor.scope.manages(organisation.id),
@@ -195,3 +204,32 @@ async def pairs_order_list(request: web.Request) -> web.Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+@routes.post("/pairs/{org_id}/dissolve", name="pairs_dissolve")
+async def pairs_dissolve(request: web.Request) -> web.Response:
+    """Dissolve an approved pair with a reason, as the chat's /pairs does: the same service
+    tells both sides kindly and returns them to the pool."""
+    actor, organisation = await _managed(request)
+    ctx = context_of(request)
+    form = await request.post()
+    pair_id = _posted_id(form, "pair")
+    if pair_id is None:
+        raise web.HTTPBadRequest()
+    async with ctx.config.db.connect() as conn:
+        pair = await pair_store.get_pair(conn, pair_id)
+    if pair is None or pair.organisation_id != organisation.id:
+        raise web.HTTPNotFound()  # another school's pair is not confirmed to exist
+    reason = " ".join(str(form.get("reason", "")).split())
+    if not reason or len(reason) > MAX_DISSOLVE_REASON:
+        return _back(organisation, problem="bad_dissolve_reason")
+    done = await dissolve(
+        ctx.config.db,
+        ctx.config.translator,
+        ctx.registry,
+        pair.id,
+        reason=reason,
+        actor_person_id=actor.person.id,
+        now=ctx.config.clock(),
+    )
+    return _back(organisation, **({"done": "dissolved"} if done else {"problem": "stale"}))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from admin.context import Actor, actor_of, context_of
 from admin.guards import visible_person
@@ -15,14 +16,15 @@ from admin.render import BASE, redirect, render
 from mentoring.imports import remove_imported
 from mentoring.invites import deep_link
 from mentoring.parental import needs_parent_consent, record_paper_consent
-from storage import consents
+from storage import backoffice, consents
 from storage import imports as import_store
 from storage import organisations as org_store
 from storage import surveys as survey_store
 from storage.imports import ImportInfo
 from storage.people import Person
+from surveys.definitions import SurveyDefinition
 from surveys.questions import format_answer
-from surveys.state import Context
+from surveys.state import Context, DynamicOption
 
 __all__ = ["routes"]
 
@@ -58,7 +60,6 @@ async def _questionnaires(
     ctx = context_of(request)
     show_free_text = _manages(actor, person)
     locale: Literal["ru", "en"] = "en" if actor.locale == "en" else "ru"
-    survey_context = Context(locale=locale)
     bt = bot_texts(request, actor)
     found = []
     async with ctx.config.db.connect() as conn:
@@ -66,6 +67,10 @@ async def _questionnaires(
             if defn.kind not in PROFILE_KINDS:
                 continue
             answers = await survey_store.submitted_answers(conn, person.id, (defn.code,))
+            survey_context = Context(
+                locale=locale,
+                dynamic_lists=await _chosen_people(conn, defn, answers, actor),
+            )
             rows = []
             for question in defn.questions:  # in the questionnaire's order
                 if question.code not in answers or answers[question.code] is None:
@@ -76,6 +81,39 @@ async def _questionnaires(
                 rows.append(AnswerRow(question.text.get(locale), value))
             if rows:
                 found.append(Questionnaire(defn.title.get(locale), rows))
+    return found
+
+
+async def _chosen_people(
+    conn: AsyncConnection, defn: SurveyDefinition, answers: dict[str, Any], actor: Actor
+) -> dict[str, list[DynamicOption]]:
+    """The people a preference answer names (stored as ids), by name where the viewer may
+    see them."""
+    lists: dict[str, list[DynamicOption]] = {}
+    for question in defn.questions:
+        value = answers.get(question.code)
+        if question.dynamic_list is None or not isinstance(value, list):
+            continue
+        ids = [int(v) for v in value if str(v).isdigit()]
+        names = await backoffice.names_in_scope(conn, ids, actor.scope.organisation_ids)
+        lists[question.dynamic_list] = [DynamicOption(str(i), names[i]) for i in names]
+    return lists
+
+
+# Who named a person in the preference questionnaires: (question, ranked), by his role.
+CHOSEN_BY = {"mentor": ("ranked_mentors", True), "mentee": ("chosen_mentees", False)}
+
+
+async def _chosen_by(
+    request: web.Request, actor: Actor, person: Person
+) -> list[backoffice.Chooser]:
+    found: list[backoffice.Chooser] = []
+    async with context_of(request).config.db.connect() as conn:
+        for role in sorted(person.roles & set(CHOSEN_BY)):
+            question, ranked = CHOSEN_BY[role]
+            found += await backoffice.choosers_of(
+                conn, person.id, question, actor.scope.organisation_ids, ranked=ranked
+            )
     return found
 
 
@@ -108,6 +146,7 @@ async def person_page(request: web.Request) -> web.Response:
         can_remove=link is not None
         and any(actor.scope.manages(m.organisation_id) for m in memberships),
         questionnaires=await _questionnaires(request, actor, person),
+        chosen_by=await _chosen_by(request, actor, person),
         can_record_consent=_manages(actor, person)
         and await needs_parent_consent(
             context_of(request).config.db, person.id, context_of(request).config.clock().date()

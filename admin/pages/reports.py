@@ -69,8 +69,10 @@ def bot_texts(request: web.Request, actor: Actor) -> Texts:
 
 async def _request(request: web.Request, actor: Actor, code: str) -> StatsRequest | None:
     ctx = context_of(request)
+    # The coordinator's areas name his scope, as the chat's /stats does («г. Тула»).
+    areas = sorted(actor.scope.municipalities | actor.scope.regions)
     return await ctx.config.stats.request(
-        actor.scope.organisation_ids, code, actor.locale, ctx.config.clock()
+        actor.scope.organisation_ids, code, actor.locale, ctx.config.clock(), areas=areas
     )
 
 

@@ -82,7 +82,9 @@ async def roadmap_import(request: web.Request) -> web.Response:
     current = school_year(ctx.config.clock().date())
     if not raw.isdigit() or abs(int(raw) - current) > 1:
         raise web.HTTPBadRequest()
-    added = await roadmap.import_roadmap(ctx.config.db, [organisation.id], int(raw))
+    added = await roadmap.import_roadmap(
+        ctx.config.db, [organisation.id], int(raw), now=ctx.config.clock()
+    )
     return redirect(f"{BASE}/roadmap/{organisation.id}?done=imported&added={added}")
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from aiohttp import web
 
 from admin.context import Actor, actor_of, context_of
 from admin.guards import id_in_path, require_manage
-from admin.render import BASE, redirect, render
+from admin.render import BASE, redirect, render, texts_for
 from mentoring import waves
 from mentoring.waves import LAUNCHABLE, WaveReport
+from reports.sheets import write_xlsx
 from storage import organisations as org_store
 from storage.organisations import Organisation
 
@@ -18,6 +20,7 @@ __all__ = ["routes"]
 
 WAVES_PER_ORGANISATION = 20
 ROLES = ("mentee", "mentor")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 routes = web.RouteTableDef()
 
@@ -145,3 +148,34 @@ async def survey_wave_remind(request: web.Request) -> web.Response:
         now=ctx.config.clock(),
     )
     return redirect(f"{BASE}/surveys/{report.wave.id}?reminded={queued or 0}")
+
+
+@routes.get("/surveys/{wave_id}/non-responders.xlsx", name="survey_wave_non_responders")
+async def survey_wave_non_responders(request: web.Request) -> web.Response:
+    """Those who have not answered yet, to call or to remind in class: one row each."""
+    actor = actor_of(request)
+    report = await _visible_wave(request, actor)
+    async with context_of(request).config.db.connect() as conn:
+        organisation = await org_store.get(conn, report.wave.organisation_id)
+    _, t = texts_for(request)
+    header = [t(f"surveys.export.{name}") for name in ("person", "organisation", "role", "status")]
+    table = [
+        [
+            person.full_name or "",
+            organisation.name if organisation else "",
+            t(f"roles.{report.wave.role}"),
+            t(f"surveys.progress_status.{person.status}"),
+        ]
+        for person in report.people
+        if person.status != "answered"
+    ]
+    title = _titles(request, actor).get(report.wave.survey_code, report.wave.survey_code)
+    body = await asyncio.to_thread(write_xlsx, header, table, title)
+    return web.Response(
+        body=body,
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": (f'attachment; filename="non-responders-{report.wave.id}.xlsx"'),
+            "Cache-Control": "no-store",
+        },
+    )

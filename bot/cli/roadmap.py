@@ -32,7 +32,8 @@ def roadmap_import(organisation_id: int | None, municipality: str | None, year: 
             ids = await roadmap_service.organisations_of_municipality(db, municipality)
         else:
             ids = [organisation_id] if organisation_id is not None else []
-        return len(ids), await roadmap_service.import_roadmap(db, ids, year)
+        added = await roadmap_service.import_roadmap(db, ids, year, now=datetime.now(UTC))
+        return len(ids), added
 
     organisations, added = run_async(with_database(settings, _import))
     if organisations == 0:
@@ -51,9 +52,13 @@ def roadmap_list(organisation_id: int) -> None:
 
     for item in run_async(with_database(settings, _list)):
         click.echo(
-            f"{item.id}\t{item.due_on.isoformat()}\t{'done' if item.done else 'open'}\t"
+            f"{item.id}\t{item.due_on.isoformat()}\t{_state(item)}\t"
             f"{item.stage}\t{item.responsible_role}\t{item.title_ru}"
         )
+
+
+def _state(item: RoadmapItem) -> str:
+    return "skipped" if item.skipped else "done" if item.done else "open"
 
 
 @roadmap.command("done")

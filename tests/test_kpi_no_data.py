@@ -1,0 +1,57 @@
+"""KPIs without headcounts say so in words, the same in chat, on the web and in the XLSX."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from bot.i18n import Translator
+from reports.data import KpiValue
+from reports.kpi_text import kpi_mark, kpi_value, pct
+from storage.db import Database
+from tests.admin_web import AdminWeb, admin_web, make_person
+from tests.chat import ChatUser
+from tests.factories import make_invite, make_school
+
+NewUser = Callable[..., ChatUser]
+NO_HEADCOUNT = "нет данных — внесите численность (/headcount)"
+
+
+@pytest.fixture
+async def web(db: Database, translator: Translator) -> AsyncIterator[AdminWeb]:
+    async with admin_web(db, translator) as env:
+        yield env
+
+
+async def test_chat_stats_asks_for_headcounts_instead_of_a_cross(
+    db: Database, new_user: NewUser
+) -> None:
+    school = await make_school(db)
+    zoya = new_user("Зоя")
+    await zoya.press(
+        (await zoya.send(f"/start {await make_invite(db, school, 'curator')}"))[-1], "Даю согласие"
+    )
+    await zoya.send("Зотова Зоя")
+    summary = (await zoya.send("/stats"))[0].text or ""
+    kids = next(line for line in summary.splitlines() if "10–19" in line and "наставляем" in line)
+    assert NO_HEADCOUNT in kids and not kids.startswith("✗")
+    assert "(цель 70\u00a0%)" in kids
+
+
+async def test_dashboard_says_the_same(web: AdminWeb, db: Database) -> None:
+    school = await make_school(db)
+    curator = await make_person(db, "Кураторова Вера", "curator", school)
+    agent = await web.signed_in(curator)
+    assert agent.last_text.count(NO_HEADCOUNT) == 3  # the three KPIs over headcounts
+    assert "70\u00a0%" in agent.last_text
+
+
+def test_one_rounding_with_a_decimal_comma(translator: Translator) -> None:
+    t = translator.bind("ru")
+    kpi = KpiValue("mentees_10_19", 100 * 5 / 12, 5, 12, 70.0)
+    assert kpi_value(kpi, t) == "41,7\u00a0% (5 из 12)"
+    assert kpi_mark(kpi, t) == "✗"
+    assert pct(70.0, t) == "70\u00a0%"
+    assert kpi_value(KpiValue("mentee_satisfaction", None, 0, 0, 85.0), t) == "нет данных"
+    assert kpi_value(kpi, translator.bind("en")) == "41.7% (5 of 12)"
