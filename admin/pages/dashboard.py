@@ -6,7 +6,7 @@ from aiohttp import web
 
 from admin.context import actor_of, context_of
 from admin.pages.reports import bot_texts, period_choices, scope_report, selected_period
-from admin.render import render
+from admin.render import BASE, render
 from reports import kpi_text
 from storage import backoffice
 from storage import organisations as org_store
@@ -56,4 +56,11 @@ async def dashboard(request: web.Request) -> web.Response:
         kpi_text=kpi_text,  # the chat's formatter: the same rounding and «нет данных»
         period_code=period_code,
         periods=period_choices(ctx.config.clock().date()),
+        # Where the web's «внесите численность» leads: the organisation's headcounts form, or
+        # the list of organisations when the scope has several (the chat says /headcount).
+        headcounts_url=(
+            f"{BASE}/organisations/{organisations[0].id}#headcounts"
+            if len(organisations) == 1
+            else f"{BASE}/organisations"
+        ),
     )
