@@ -6,11 +6,12 @@ the presser belongs to the meeting (or curates its organisation).
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -38,6 +39,8 @@ from storage.people import Person
 from surveys.definitions import Registry
 
 __all__ = ["build_router"]
+
+log = logging.getLogger(__name__)
 
 PAIR_KINDS: tuple[str, ...] = ("intro", "trial", "planning", "regular", "final")
 UPCOMING_SHOWN = 20
@@ -203,6 +206,7 @@ async def on_clock(
     db: Database,
     translator: Translator,
     t: Texts,
+    bot: Bot,
 ) -> None:
     clock = parse_clock(message.text)
     if clock is None:
@@ -221,6 +225,7 @@ async def on_clock(
         outcome = await service.reschedule(
             db, translator, person, int(data["moving"]), starts_at=starts_at, now=_now()
         )
+        await _rewrite_invitations(bot, outcome.edits)
         await message.answer(
             t("meetings.rescheduled", date=local.strftime("%d.%m.%Y"), time=local.strftime("%H:%M"))
             if outcome.ok
@@ -283,6 +288,7 @@ async def on_action(
     translator: Translator,
     registry: Registry,
     t: Texts,
+    bot: Bot,
 ) -> None:
     meeting_id, action = callback_data.meeting, callback_data.action
     if action in ("confirm", "decline"):
@@ -295,6 +301,7 @@ async def on_action(
             now=_now(),
             at=getattr(callback_data, "at", None),
         )
+        await _rewrite_invitations(bot, outcome.edits)  # the other members' invitations
         reply = f"meetings.answered_{action}"
     elif action in ("held", "not_held"):
         outcome = await service.record_outcome(
@@ -344,6 +351,25 @@ async def _drop_buttons(message: Message) -> None:
             raise
 
 
+async def _rewrite_invitations(bot: Bot, edits: tuple[service.InvitationEdit, ...]) -> None:
+    """The other members' invitations, settled: their buttons gone, a line on what happened.
+
+    Best effort: a message too old to edit, deleted, or already so is left as it is (its
+    stale buttons still say why when pressed); the answer itself is already saved."""
+    for edit in edits:
+        try:
+            await bot.edit_message_text(
+                chat_id=edit.chat_id,
+                message_id=edit.message_id,
+                text=edit.text,
+                parse_mode=None,
+                reply_markup=None,
+            )
+        except Exception as error:  # never the answer's undoing
+            detail = error.message if isinstance(error, TelegramAPIError) else ""
+            log.info("meetings.invitation_not_edited error=%s %s", type(error).__name__, detail)
+
+
 def _reminders_key(leads: tuple[int, ...]) -> str:
     """What a confirmation may promise: only the reminders that will come."""
     day, hour = 24 * 60 in leads, 60 in leads
@@ -357,6 +383,7 @@ async def on_cancel_reason(
     db: Database,
     translator: Translator,
     t: Texts,
+    bot: Bot,
 ) -> None:
     reason = (message.text or "").strip()
     meeting_id = (await state.get_data()).get("cancelling")
@@ -365,6 +392,7 @@ async def on_cancel_reason(
         await message.answer(t("meetings.refused.stale"))
         return
     outcome = await service.cancel(db, translator, person, meeting_id, reason=reason, now=_now())
+    await _rewrite_invitations(bot, outcome.edits)
     if not outcome.ok:
         await message.answer(t(f"meetings.refused.{outcome.reason}"))
         return

@@ -1,6 +1,11 @@
 """What people are told about a meeting: invitations naming who proposes it and with whom,
 "confirmed" to every member, a move to the members and the curators, and why a stale
-button no longer works. Queued in the outbox in each recipient's language."""
+button no longer works. Queued in the outbox in each recipient's language.
+
+An invitation already delivered is also rewritten once its meeting is settled by someone
+else (`settled_invitations`): the same invitation, a line saying what happened, no buttons.
+The outbox does not keep a delivered text, so the invitation is rendered again from the
+meeting, in the recipient's language; the chat front door makes the edits."""
 
 from __future__ import annotations
 
@@ -19,7 +24,19 @@ from storage import pairs as pair_store
 from storage import people as people_store
 from storage.meetings import Meeting
 
-__all__ = ["Members", "curators", "local_date_time", "members", "notify", "stale_reason"]
+__all__ = [
+    "InvitationEdit",
+    "Members",
+    "curators",
+    "local_date_time",
+    "members",
+    "notify",
+    "settled_invitations",
+    "stale_reason",
+]
+
+# The events whose notice carries the answer buttons (see _propose_to_others).
+INVITATION_EVENTS = ("proposed", "moved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +56,15 @@ class Members:
         return translator.get(
             locale, "meetings.pair_label", mentor=self.mentor, mentees=", ".join(self.mentees)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationEdit:
+    """A delivered invitation to rewrite: where it is and its new text (no buttons)."""
+
+    chat_id: int
+    message_id: int
+    text: str
 
 
 async def _name(conn: AsyncConnection, person_id: int | None) -> str:
@@ -150,3 +176,47 @@ async def notify(
             due_at=due,
             dedupe_key=f"{dedupe_prefix}:{person.person_id}",
         )
+
+
+async def settled_invitations(
+    conn: AsyncConnection,
+    translator: Translator,
+    meeting: Meeting,
+    timezone: str,
+    *,
+    skip: set[int],
+    outcome: str,
+    **params: str,
+) -> tuple[InvitationEdit, ...]:
+    """The invitations to `meeting` as it stood (its time and proposer before the change)
+    that were delivered to anyone not in `skip`, each rewritten: the invitation again, then
+    `meeting_edits.<outcome>` with `params`, in the recipient's language.
+
+    Only invitations to the meeting's current time: an older one was rewritten (moved)
+    when the meeting moved from it."""
+    stamp = int(meeting.starts_at.timestamp())
+    rows = []
+    for event in INVITATION_EVENTS:
+        rows += await outbox.delivered_with_prefix(conn, f"meeting:{meeting.id}:{event}:{stamp}:")
+    if not rows:
+        return ()
+    group = await members(conn, meeting)
+    proposer = await _name(conn, meeting.proposed_by)
+    edits = []
+    for row in sorted(rows, key=lambda r: r.id):
+        person = await people_store.get(conn, row.person_id)
+        if row.person_id in skip or row.message_id is None or person is None:
+            continue
+        locale = person.locale
+        invitation = translator.get(
+            locale,
+            "meetings.notice.proposed",
+            kind=translator.get(locale, f"meetings.kind.{meeting.kind}"),
+            place=meeting.place,
+            proposer=proposer,
+            members=group.listed(translator, locale),
+            **local_date_time(meeting.starts_at, timezone),
+        )
+        line = translator.get(locale, f"meeting_edits.{outcome}", **params)
+        edits.append(InvitationEdit(row.chat_id, row.message_id, f"{invitation}\n\n{line}"))
+    return tuple(edits)

@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Translator
 from mentoring.curation import can_curate
-from mentoring.meeting_notices import curators, local_date_time, members, notify, stale_reason
+from mentoring.meeting_notices import (
+    InvitationEdit,
+    curators,
+    local_date_time,
+    members,
+    notify,
+    settled_invitations,
+    stale_reason,
+)
 from mentoring.waves import start_feedback
 from scheduler.planners import MeetingFacts, Participant, reminders_for
 from storage import meetings as store
@@ -31,6 +39,7 @@ __all__ = [
     "DEFAULT_DURATION",
     "FEEDBACK_DELAY",
     "KINDS",
+    "InvitationEdit",
     "Outcome",
     "answer",
     "can_create",
@@ -57,6 +66,9 @@ class Outcome:
     meeting_id: int | None = None
     details: tuple[tuple[str, str], ...] = ()  # the reason's parameters (who, when)
     reminders: tuple[int, ...] = ()  # after a confirmation: the actor's reminder leads, min
+    # Invitations already in other members' chats, to rewrite without their buttons now
+    # that the meeting is settled (confirmed, declined, cancelled, moved): the chat's part.
+    edits: tuple[InvitationEdit, ...] = ()
 
 
 async def _timezone(conn: AsyncConnection, organisation_id: int) -> str:
@@ -289,9 +301,18 @@ async def answer(
             dedupe_prefix=f"meeting-info:{meeting_id}:{status}:{stamp}",
             name=actor.full_name or "",
         )
+        edits = await settled_invitations(
+            conn,
+            translator,
+            meeting,
+            about.timezone,
+            skip={actor.id},
+            outcome=status,
+            name=actor.full_name or "",
+        )
         me = next(p for p in people if p.person_id == actor.id)
     reminders = reminders_for(about, me, now) if confirm else ()
-    return Outcome(True, meeting_id=meeting_id, reminders=reminders)
+    return Outcome(True, meeting_id=meeting_id, reminders=reminders, edits=edits)
 
 
 async def _staff_participant(conn: AsyncConnection, person_id: int) -> list[Participant]:
@@ -341,7 +362,17 @@ async def reschedule(
         moved = await store.get(conn, meeting_id)
         assert moved is not None
         await _propose_to_others(conn, translator, moved, actor, now, moved_from=meeting.starts_at)
-    return Outcome(True, meeting_id=meeting_id)
+        timezone = await _timezone(conn, meeting.organisation_id)
+        edits = await settled_invitations(
+            conn,
+            translator,
+            meeting,  # as it stood: the old invitations answer the old time
+            timezone,
+            skip=set(),  # the mover's own old invitation, too
+            outcome="moved",
+            **local_date_time(starts_at, timezone),
+        )
+    return Outcome(True, meeting_id=meeting_id, edits=edits)
 
 
 async def cancel(
@@ -372,7 +403,16 @@ async def cancel(
             dedupe_prefix=f"meeting-info:{meeting_id}:cancelled",
             reason=reason[:300],
         )
-    return Outcome(True, meeting_id=meeting_id)
+        edits = await settled_invitations(
+            conn,
+            translator,
+            meeting,
+            await _timezone(conn, meeting.organisation_id),
+            skip=set(),  # a mentor invited by the curator cancels: his invitation, too
+            outcome="cancelled",
+            reason=reason[:300],
+        )
+    return Outcome(True, meeting_id=meeting_id, edits=edits)
 
 
 async def close(conn: AsyncConnection, meeting_id: int, *, reason: str, now: datetime) -> bool:

@@ -15,6 +15,8 @@ the last part. After each part but the last the row records how many Telegram ha
 (`parts_sent`), so a row taken back after a crash, a pause or a retry goes on from the next
 part: killed between parts, the chat gets the rest once the lease runs out, and at worst
 the one part in flight at the kill twice (the same bound as for a one-part message).
+The last part's Telegram message id is kept with the sent row (`message_id`), so that a
+front door can edit it later (an invitation's buttons taken away once the meeting is settled).
 """
 
 from __future__ import annotations
@@ -181,6 +183,7 @@ class OutboxDispatcher:
             await self._write(store.reschedule, row.id, quiet_until)
             log.info("outbox.quiet_hours id=%s until=%s", row.id, quiet_until.isoformat())
             return "deferred"
+        message_id: int | None = None
         for index in range(already, len(parts)):
             try:
                 await self._limiter.acquire(row.chat_id, abandon_on_pause=True)
@@ -188,12 +191,14 @@ class OutboxDispatcher:
                 await self._write(store.release, [row.id])
                 return "deferred"
             try:
-                await self._bot.send_message(chat_id=row.chat_id, **parts[index])
+                sent = await self._bot.send_message(chat_id=row.chat_id, **parts[index])
             except Exception as exc:
                 return await self._handle_error(row, exc)
+            message_id = getattr(sent, "message_id", None)
             if index + 1 < len(parts):
                 await self._write(store.record_parts_sent, row.id, row.payload, index + 1)
-        await self._write(store.mark_sent, row.id, self._clock.now())
+        # The last part's id: it carries the buttons, so an edit (buttons off) goes there.
+        await self._write(store.mark_sent, row.id, self._clock.now(), message_id)
         log.debug("outbox.sent id=%s kind=%s person=%s", row.id, row.kind, row.person_id)
         return "sent"
 

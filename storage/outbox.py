@@ -27,6 +27,7 @@ __all__ = [
     "cancel_pending_for_person",
     "claim_due",
     "counts_by_status",
+    "delivered_with_prefix",
     "enqueue",
     "erase_for_person",
     "get",
@@ -60,6 +61,7 @@ class OutboxRow:
     lease_until: datetime | None
     sent_at: datetime | None
     created_at: datetime
+    message_id: int | None = None  # once sent: Telegram's id of the last part
 
 
 def _row(row: RowMapping) -> OutboxRow:
@@ -173,13 +175,17 @@ async def _claim_pending(
     return [_row(row) for row in claimed.mappings()]
 
 
-async def mark_sent(conn: AsyncConnection, row_id: int, sent_at: datetime) -> None:
+async def mark_sent(
+    conn: AsyncConnection, row_id: int, sent_at: datetime, message_id: int | None = None
+) -> None:
+    """`message_id`: Telegram's id of the last part (the one with the buttons), kept so that
+    the message can be edited later (an invitation whose meeting was settled elsewhere)."""
     # Unconditional: Telegram has the message, whatever another sender did meanwhile.
     await conn.execute(
         update(outbox)
         .where(outbox.c.id == row_id)
         # The rendered text may name people; once delivered it is not kept.
-        .values(status="sent", sent_at=sent_at, lease_until=None, payload={})
+        .values(status="sent", sent_at=sent_at, lease_until=None, payload={}, message_id=message_id)
     )
 
 
@@ -275,7 +281,9 @@ async def erase_for_person(conn: AsyncConnection, person_id: int) -> None:
     """Part of /forget: nothing more is sent to him; neither his chat id nor texts to him stay."""
     await cancel_pending_for_person(conn, person_id)
     await conn.execute(
-        update(outbox).where(outbox.c.person_id == person_id).values(payload={}, chat_id=0)
+        update(outbox)
+        .where(outbox.c.person_id == person_id)
+        .values(payload={}, chat_id=0, message_id=None)
     )
 
 
@@ -303,6 +311,23 @@ async def pending_for_person(conn: AsyncConnection, person_id: int) -> list[Outb
         select(outbox)
         .where(outbox.c.person_id == person_id, outbox.c.status == "pending")
         .order_by(outbox.c.due_at, outbox.c.id)
+    )
+    return [_row(row) for row in (await conn.execute(query)).mappings()]
+
+
+async def delivered_with_prefix(conn: AsyncConnection, prefix: str) -> list[OutboxRow]:
+    """Sent rows whose dedupe key starts with `prefix` and whose message can still be found
+    (its id known, the chat not erased by /forget), oldest first."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(outbox)
+        .where(
+            outbox.c.dedupe_key.like(f"{escaped}%", escape="\\"),
+            outbox.c.status == "sent",
+            outbox.c.message_id.is_not(None),
+            outbox.c.chat_id != 0,
+        )
+        .order_by(outbox.c.id)
     )
     return [_row(row) for row in (await conn.execute(query)).mappings()]
 

@@ -266,6 +266,9 @@ outbox = Table(
     Column("lease_until", UTCDateTime),  # while `sending`: when another sender may take it over
     Column("sent_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # Once sent (0021): Telegram's id of the last part, the one with the buttons, so that an
+    # invitation can be edited when its meeting is settled elsewhere.
+    Column("message_id", BigInteger),
 )
 # The dispatcher's scan: pending rows in due order, and `sending` rows by expired lease.
 Index("ix_outbox_status_due_at", outbox.c.status, outbox.c.due_at)

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from aiogram.types import Message
 
 from bot.callbacks import MeetingActionCallback
 from bot.i18n import Translator
 from mentoring import meetings as service
 from mentoring.organisations import create_organisation
+from scheduler.clock import FakeClock
+from scheduler.outbox_dispatcher import OutboxDispatcher
+from scheduler.rate_limit import RateLimiter
 from storage import pairs as pair_store
+from storage import people as people_store
 from storage.db import Database
 from tests.chat import ChatUser
 from tests.factories import make_member
@@ -249,3 +254,105 @@ async def test_only_the_mentor_gets_the_first_meeting_button(
     for chat in mentors:
         labels = [b["text"] for row in notices[chat]["buttons"] for b in row]  # type: ignore[attr-defined]
         assert labels == ["Предложить первую встречу"]
+
+
+async def deliver(db: Database, user: ChatUser) -> None:
+    """Send what the outbox has due through the chat's recording bot, as the scheduler would."""
+    clock = FakeClock(NOW, auto_advance=True)
+    await OutboxDispatcher(db, user.bot, clock, RateLimiter(clock)).run_once()
+
+
+def delivered_invitation(user: ChatUser, words: str) -> Message:
+    """The newest message in his chat with answer buttons whose text has `words`."""
+    for message in reversed(list(user.session.sent.values())):
+        mine = message.chat.id == user.user.id and words in (message.text or "")
+        if mine and message.reply_markup is not None:
+            return message
+    raise AssertionError(f"no invitation with {words!r} and buttons")
+
+
+def now_reads(user: ChatUser, message: Message) -> Message:
+    """The message as the chat shows it now, after any edits."""
+    return user.session.sent[(message.chat.id, message.message_id)]
+
+
+async def test_a_confirmation_rewrites_the_other_members_invitations(
+    db: Database, new_user: NewUser, translator: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("handlers.meetings._now", lambda: NOW)
+    g = await make_group(db, new_user)
+    await g.propose(db, translator, NOW + timedelta(days=3))
+    await deliver(db, g.anna)
+    anna_invitation = delivered_invitation(g.anna, "предлагает встречу")
+    boris_invitation = delivered_invitation(g.boris, "предлагает встречу")
+
+    await g.anna.press(anna_invitation, "Подтвердить")
+
+    boris_sees = now_reads(g.boris, boris_invitation)
+    assert boris_sees.reply_markup is None, "his invitation's buttons are gone"
+    text = boris_sees.text or ""
+    assert text.startswith("Смирнова Ольга предлагает встречу: регулярная встреча, 13.05.2030")
+    assert text.endswith("Встреча подтверждена. Кто подтвердил: Аннова Анна.")
+    assert now_reads(g.anna, anna_invitation).reply_markup is None
+    # the mentor is still told in a message of its own
+    await deliver(db, g.mentor)
+    told = [m.text or "" for m in g.mentor.session.sent.values() if m.chat.id == g.mentor.user.id]
+    assert any("Кто подтвердил: Аннова Анна" in t for t in told)
+
+
+async def test_a_move_and_a_cancel_rewrite_invitations_in_each_language(
+    db: Database, new_user: NewUser, translator: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("handlers.meetings._now", lambda: NOW)
+    g = await make_group(db, new_user)
+    async with db.begin() as conn:
+        await people_store.set_locale(conn, (await _person(db, g.boris)).id, "en")
+    meeting = await g.propose(db, translator, NOW + timedelta(days=3))
+    await deliver(db, g.anna)
+    anna_old = delivered_invitation(g.anna, "предлагает встречу")
+    boris_old = delivered_invitation(g.boris, "proposes a meeting")
+
+    # the mentor moves it in chat: the old invitations say where to, without buttons
+    await g.mentor.press_data(
+        (await g.mentor.send("/meetings"))[-1],
+        MeetingActionCallback(action="other_time", meeting=meeting).pack(),
+    )
+    await g.mentor.send("14.05.2030")
+    await g.mentor.send("10:00")
+    anna_sees = now_reads(g.anna, anna_old)
+    assert anna_sees.reply_markup is None
+    assert (anna_sees.text or "").endswith(
+        "Встречу перенесли на 14.05.2030 в 10:00. Новое приглашение придёт отдельным сообщением."
+    )
+    boris_sees = now_reads(g.boris, boris_old)
+    assert boris_sees.reply_markup is None
+    assert (boris_sees.text or "").endswith(
+        "The meeting has moved to 14.05.2030 at 10:00. "
+        "The new invitation comes in a separate message."
+    )
+
+    # Аня asks for another time on the new invitation: her own one says it moved, too
+    await deliver(db, g.anna)
+    anna_new = delivered_invitation(g.anna, "переносит встречу")
+    await g.anna.press(anna_new, "Другое время")
+    await g.anna.send("15.05.2030")
+    await g.anna.send("11:00")
+    assert now_reads(g.anna, anna_new).reply_markup is None
+    assert "Встречу перенесли на 15.05.2030 в 11:00" in (now_reads(g.anna, anna_new).text or "")
+
+    # the newest invitations, delivered, then the meeting cancelled: they say so
+    await deliver(db, g.anna)
+    mentor_new = delivered_invitation(g.mentor, "Аннова Анна переносит встречу")
+    boris_new = delivered_invitation(g.boris, "moves the meeting")
+    await g.mentor.press_data(
+        (await g.mentor.send("/meetings"))[-1],
+        MeetingActionCallback(action="cancel", meeting=meeting).pack(),
+    )
+    await g.mentor.send("заболела")
+    mentor_sees = now_reads(g.mentor, mentor_new)
+    assert mentor_sees.reply_markup is None, "the canceller's own invitation, too"
+    assert (mentor_sees.text or "").endswith("Встреча отменена. Причина: заболела")
+    assert (now_reads(g.boris, boris_new).text or "").endswith(
+        "The meeting is cancelled. Reason: заболела"
+    )
+    assert now_reads(g.boris, boris_new).reply_markup is None
