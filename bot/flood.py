@@ -131,6 +131,9 @@ class FloodMiddleware(BaseMiddleware):
         verdict = self.limit.take(user.id)
         if verdict is Verdict.WARN:
             await self._say_busy(event, data["bot"], data["t"])
+        elif verdict is Verdict.DROP and event.callback_query is not None:
+            # A dropped press is still answered, silently: else its button spins for seconds.
+            await data["bot"].answer_callback_query(event.callback_query.id)
         if verdict is not Verdict.PASS:
             return None
         query = event.callback_query

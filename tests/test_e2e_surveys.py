@@ -163,7 +163,9 @@ async def test_intake_resume_after_sigkill_parent_consent_and_forged_buttons(
             await mother.wait_for_message(
                 lambda m: "Согласие записано" in (m.text or ""), timeout=15
             )
-            await petya.wait_for_message(lambda m: "дал согласие" in (m.text or ""), timeout=15)
+            await petya.wait_for_message(
+                lambda m: "Согласие родителя" in (m.text or ""), timeout=15
+            )
         async with db.connect() as conn:
             parent = (
                 await conn.execute(select(consents.c.granted_by).where(consents.c.kind == "parent"))

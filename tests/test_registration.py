@@ -49,7 +49,8 @@ async def test_invite_consent_name_registers_and_me_shows_it(
     profile = anna.last().text
     assert "Иванова Анна Сергеевна" in profile
     assert "наставляемый — МБОУ СОШ № 1" in profile
-    assert "pd-2026-09" in profile
+    assert "на обработку персональных данных, дано" in profile
+    assert "pd-2026-09" not in profile  # the text version is a code, not for people
 
     async with db.connect() as conn:
         person = await people_store.get_by_telegram_id(conn, anna.user.id)

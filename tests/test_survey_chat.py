@@ -64,7 +64,7 @@ async def test_minor_fills_intake_and_is_held_until_the_parent_consents(
     await mother.send("Петрова Мария Ивановна")
     assert "Согласие записано" in mother.last().text
     assert any(
-        "дал согласие" in (m.text or "")
+        "Согласие родителя (законного представителя) получено" in (m.text or "")
         for m in petya.session.sent.values()
         if m.chat.id == petya.user.id
     )
