@@ -73,7 +73,9 @@ def _satisfaction_line(figures: SatisfactionFigures, t: Texts) -> str:
     )
 
 
-def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
+def summary_text(
+    report: StatsReport, t: Texts, zone: tzinfo = UTC, *, enters_headcounts: bool = True
+) -> str:
     total = report.total
     period = period_title(report.period_label, t)
     lines = [t("stats.title", scope=safe(report.scope_label), period=period)]
@@ -86,7 +88,7 @@ def summary_text(report: StatsReport, t: Texts, zone: tzinfo = UTC) -> str:
                 "stats.kpi_line",
                 mark=kpi_mark(kpi, t),
                 label=t(f"reports.kpi.{kpi.code}"),
-                value=kpi_value(kpi, t),
+                value=kpi_value(kpi, t, enters_headcounts=enters_headcounts),
                 target=pct(kpi.target_pct, t),
             )
         )
@@ -148,9 +150,12 @@ async def _show(
     keyboard: InlineKeyboardMarkup,
     t: Texts,
     zone: tzinfo,
+    scope: Scope,
 ) -> None:
     result = await stats.summary(request)
-    await send_long(message, summary_text(result.report, t, zone))
+    # /headcount is a curator's (and an admin's) command: a coordinator is told who owes it.
+    enters = scope.is_admin or bool(scope.curated)
+    await send_long(message, summary_text(result.report, t, zone, enters_headcounts=enters))
     # For several organisations the KPI chart is followed by satisfaction by organisation;
     # the buttons go under the last picture.
     names = ("kpi.png", "satisfaction.png")
@@ -181,7 +186,7 @@ async def cmd_stats(
         await message.answer(t("stats.no_organisations"))
         return
     zone = ZoneInfo(settings.default_timezone)
-    await _show(message, request, stats, _keyboard(scope, 0, "", t), t, zone)
+    await _show(message, request, stats, _keyboard(scope, 0, "", t), t, zone, scope)
 
 
 async def _send_periods(message: Message, org: int, t: Texts) -> None:
@@ -260,7 +265,8 @@ async def on_stats_button(
         await message.answer(t("stats.no_organisations"))
     elif callback_data.action == "show":
         keyboard = _keyboard(scope, org, callback_data.period, t)
-        await _show(message, request, stats, keyboard, t, ZoneInfo(settings.default_timezone))
+        zone = ZoneInfo(settings.default_timezone)
+        await _show(message, request, stats, keyboard, t, zone, scope)
     elif callback_data.action == "charts":
         result = await stats.charts(request)
         for png, name in zip(result.images, ("distribution.png", "impact.png"), strict=False):

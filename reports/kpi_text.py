@@ -22,17 +22,20 @@ def pct(value: float, t: Texts) -> str:
     return t("reports.kpi_text.pct", value=shown)
 
 
-def kpi_missing(kpi: KpiValue, t: Texts) -> str | None:
-    """What to say instead of a value when there is none; None when there is a value."""
+def kpi_missing(kpi: KpiValue, t: Texts, *, enters_headcounts: bool = True) -> str | None:
+    """What to say instead of a value when there is none; None when there is a value.
+    `enters_headcounts`: the reader may enter them (/headcount), else he is told the
+    organisations have not yet (a coordinator)."""
     if kpi.value_pct is not None:
         return None
     if kpi.code in HEADCOUNT_KPIS:
-        return t("reports.kpi_text.no_headcount")
+        key = "no_headcount" if enters_headcounts else "no_headcount_yet"
+        return t(f"reports.kpi_text.{key}")
     return t("reports.kpi_text.no_value")
 
 
-def kpi_value(kpi: KpiValue, t: Texts) -> str:
-    missing = kpi_missing(kpi, t)
+def kpi_value(kpi: KpiValue, t: Texts, *, enters_headcounts: bool = True) -> str:
+    missing = kpi_missing(kpi, t, enters_headcounts=enters_headcounts)
     if missing is not None or kpi.value_pct is None:
         return missing or ""
     return t(

@@ -13,6 +13,8 @@ from storage.db import Database
 from tests.admin_web import AdminWeb, admin_web, make_person
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
+from tests.test_coordinator_scope import area_invite
+from tests.test_curator_surveys import register
 
 NewUser = Callable[..., ChatUser]
 NO_HEADCOUNT = "нет данных — внесите численность (/headcount)"
@@ -60,3 +62,16 @@ def test_one_rounding_with_a_decimal_comma(translator: Translator) -> None:
     assert pct(70.0, t) == "70\u00a0%"
     assert kpi_value(KpiValue("mentee_satisfaction", None, 0, 0, 85.0), t) == "нет данных"
     assert kpi_value(kpi, translator.bind("en")) == "41.7% (5 of 12)"
+
+
+async def test_a_coordinator_is_told_who_owes_the_headcounts(
+    db: Database, new_user: NewUser
+) -> None:
+    # /headcount is a curator's command: the coordinator reads that the schools owe the figures.
+    await make_school(db)
+    inna = new_user("Инна")
+    await register(inna, await area_invite(db, municipality="г. Тула"), "Иннова Инна")
+    summary = (await inna.send("/stats"))[0].text or ""
+    kids = next(line for line in summary.splitlines() if "10–19" in line and "наставляем" in line)
+    assert "нет данных — организации ещё не внесли численность" in kids
+    assert "/headcount" not in summary
