@@ -7,7 +7,7 @@ the presser belongs to the meeting (or curates its organisation).
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
@@ -27,11 +27,12 @@ from bot.callbacks import (
 )
 from bot.i18n import Texts, Translator
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.parsing import parse_clock, parse_day
+from bot.parsing import is_impossible_day, parse_clock, parse_day
 from bot.render import safe
 from mentoring import meeting_queries as queries
 from mentoring import meetings as service
 from mentoring.curation import curated_organisations
+from mentoring.waves import organisation_today
 from mentoring.wording import zone_label
 from storage.db import Database
 from storage.pairs import Pair
@@ -188,11 +189,16 @@ async def on_kind_chosen(
 
 async def on_day(message: Message, state: FSMContext, db: Database, locale: str, t: Texts) -> None:
     day = parse_day(message.text)
-    if day is None:
-        await message.answer(t("meetings.bad_date"))
-        return
     data = await state.get_data()
     timezone = await queries.organisation_timezone(db, int(data["org"]))
+    if day is None:
+        if is_impossible_day(message.text):
+            await message.answer(t("curator.no_such_date"))
+            return
+        # The example is itself a good answer: a week ahead on the organisation's calendar.
+        week_ahead = organisation_today(timezone, datetime.now(UTC)) + timedelta(days=7)
+        await message.answer(t("meetings.bad_date", example=week_ahead.strftime("%d.%m.%Y")))
+        return
     await state.update_data(day=day.isoformat(), tz=timezone)
     await state.set_state(MeetingForm.clock)
     zone = zone_label(timezone, locale, datetime.now(UTC))  # «Москва (UTC+3)»

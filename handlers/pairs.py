@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PageCallback, PairDissolveCallback, PairMeetingCallback, PairsCallback
 from bot.i18n import Texts, Translator
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.parsing import parse_day
+from bot.parsing import is_impossible_day, parse_day
 from bot.render import safe
 from handlers.meetings import start_for_pair as start_meeting_for_pair
 from mentoring import pairs
@@ -25,6 +25,7 @@ from mentoring.curation import can_curate, curated_organisations
 from mentoring.organisations import get_organisation
 from mentoring.pair_notices import approve, dissolve, render_proposal
 from mentoring.pair_pickers import draft_mentees, mentor_choices
+from mentoring.waves import local_today
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
@@ -345,7 +346,13 @@ async def on_order_date(
 ) -> None:
     order_date = parse_day(message.text)
     if order_date is None:
-        await message.answer(t("pairs.bad_order_date"))
+        if is_impossible_day(message.text):
+            await message.answer(t("curator.no_such_date"))
+        else:  # an order is dated today or earlier: today is the example
+            org = (await state.get_data()).get("org")
+            today = await local_today(db, org, datetime.now(UTC)) if isinstance(org, int) else None
+            example = (today or datetime.now(UTC).date()).strftime("%d.%m.%Y")
+            await message.answer(t("pairs.bad_order_date", example=example))
         return
     data = await state.get_data()
     await state.clear()

@@ -239,3 +239,18 @@ async def test_reschedule_withdraws_old_reminders(
     assert await rows(db, "meeting_reminder") == []  # withdrawn; a new time must be confirmed
     await MeetingPlanner(db, translator, FakeClock(now)).run_once()
     assert await rows(db, "meeting_reminder") == []
+
+
+async def test_a_bad_meeting_date_gets_a_real_example_and_an_impossible_one_is_named(
+    db: Database, new_user: NewUser
+) -> None:
+    setup = await setup_pair(db, new_user, "Asia/Vladivostok")
+    mentor = setup.mentor
+    await mentor.send("/meeting")
+    await mentor.tap((await mentor.buttons())[0])
+    await mentor.tap("регулярная встреча")
+    hint = (await mentor.send("в пятницу"))[-1].text or ""
+    # The example is a week ahead on the school's calendar: a date the form would take.
+    week_ahead = datetime.now(ZoneInfo("Asia/Vladivostok")).date() + timedelta(days=7)
+    assert f"например {week_ahead:%d.%m.%Y}" in hint
+    assert "Такой даты нет" in ((await mentor.send("31.02.2027"))[-1].text or "")

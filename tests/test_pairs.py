@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -114,7 +115,10 @@ async def test_propose_move_approve_notifies_both_sides(db: Database, new_user: 
     assert "Номер приказа" in curator.last().text
     await curator.send("№ 12-о")
     assert "ДД.ММ.ГГГГ" in curator.last().text
-    assert "ДД.ММ.ГГГГ" in (await curator.send("первое октября"))[-1].text
+    hint = (await curator.send("первое октября"))[-1].text
+    # An order is dated today or earlier: today on the school's calendar is the example.
+    assert f"ДД.ММ.ГГГГ, например {datetime.now(ZoneInfo('Europe/Moscow')):%d.%m.%Y}" in hint
+    assert "Такой даты нет" in (await curator.send("30.02.2026"))[-1].text
     await curator.send("01.10.2026")
     assert "№ 12-о от 01.10.2026" in curator.last().text
 
