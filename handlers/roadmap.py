@@ -25,15 +25,14 @@ def _line(item: RoadmapItem, locale: str, t: Texts) -> str:
         "roadmap.line",
         date=item.due_on.strftime("%d.%m.%Y"),
         title=safe(item.title(locale)),
-        role=item.responsible_role,
+        role=t(f"roles.{item.responsible_role}"),  # «куратор», never the code
     )
 
 
 async def cmd_roadmap(
     message: Message, person: Person | None, db: Database, locale: str, t: Texts
 ) -> None:
-    today = datetime.now(UTC).date()
-    views = await roadmap.curator_view(db, person, today)
+    views = await roadmap.curator_view(db, person, datetime.now(UTC))
     if not views:
         await message.answer(t("roadmap.not_curator"))
         return
@@ -74,7 +73,7 @@ async def on_roadmap_page(
     t: Texts,
 ) -> None:
     """◀ ▶ under an organisation's items: rebuilt from the organisations he curates now."""
-    views = await roadmap.curator_view(db, person, datetime.now(UTC).date())
+    views = await roadmap.curator_view(db, person, datetime.now(UTC))
     items = [
         item
         for view in views

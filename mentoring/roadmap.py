@@ -192,10 +192,12 @@ class CuratorView:
     upcoming: list[RoadmapItem]
 
 
-async def curator_view(db: Database, person: Person | None, today: date) -> list[CuratorView]:
-    """Per curated organisation: open items overdue and due in the next 30 days."""
+async def curator_view(db: Database, person: Person | None, now: datetime) -> list[CuratorView]:
+    """Per curated organisation: open items overdue and due in the next 30 days, by the
+    organisation's own calendar (Vladivostok's today is not Kaliningrad's)."""
     views = []
     for organisation in await curated_organisations(db, person):
+        today = now.astimezone(ZoneInfo(organisation.timezone)).date()
         open_items = [i for i in await items_of(db, organisation.id) if not i.done]
         views.append(
             CuratorView(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.callbacks import RoadmapDoneCallback
 from mentoring import roadmap
+from mentoring.organisations import create_organisation
+from storage import people as people_store
 from storage import roadmap as roadmap_store
 from storage.db import Database
 from tests.chat import ChatUser
-from tests.factories import make_invite, make_school
+from tests.factories import make_invite, make_member, make_school
 from tests.test_curator_surveys import register
 
 NewUser = Callable[..., ChatUser]
@@ -65,6 +67,7 @@ async def test_curator_sees_due_items_and_marks_one_done(db: Database, new_user:
     text = replies[-1].text or ""
     assert "Просрочено" in text and "Мониторинг" in text and "Отчёт" in text
     assert "Итоги" not in text
+    assert "(куратор)" in text and "curator" not in text  # who is responsible, in words
     await curator.press(replies[-1], "✓ Мониторинг")
     [late, *_] = await roadmap.items_of(db, school)
     assert late.done
@@ -82,3 +85,24 @@ async def test_mentee_is_refused(db: Database, new_user: NewUser) -> None:
     mentee = new_user("Анна")
     await register(mentee, await make_invite(db, school, "mentee"), "Аннова Анна")
     assert "куратору" in ((await mentee.send("/roadmap"))[-1].text or "")
+
+
+async def test_overdue_is_by_the_schools_own_calendar(db: Database) -> None:
+    # 20:00 UTC on 1 March is already 2 March in Vladivostok: an item due on 1 March is
+    # overdue there, and still due today in Kaliningrad.
+    now = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)
+    views: dict[str, roadmap.CuratorView] = {}
+    for zone in ("Asia/Vladivostok", "Europe/Kaliningrad"):
+        org = await create_organisation(
+            db, name=zone, kind="school", municipality="", region="", timezone=zone
+        )
+        async with db.begin() as conn:
+            item = roadmap_store.NewItem("q", "Отчёт", "Report", "r", date(2027, 3, 1), "curator")
+            await roadmap_store.add_items(conn, org.id, 2026, [item])
+        curator = await make_member(db, 9100 + len(views), "Кураторова Ия", org.id, "curator")
+        async with db.connect() as conn:
+            person = await people_store.get(conn, curator)
+        [view] = await roadmap.curator_view(db, person, now)
+        views[zone] = view
+    assert [i.code for i in views["Asia/Vladivostok"].overdue] == ["q"]
+    assert views["Europe/Kaliningrad"].overdue == [] and views["Europe/Kaliningrad"].upcoming
