@@ -13,6 +13,9 @@ from storage.db import Database
 from storage.schema import outbox
 from tests.admin_web import AdminWeb, admin_web, make_person
 from tests.factories import make_school
+from tests.school import add_members, born_years_ago
+
+STUDENT = {"position": "student"}
 
 
 @pytest.fixture
@@ -122,3 +125,23 @@ async def test_another_schools_waves_do_not_exist_and_posts_need_csrf(
     assert (await watcher.get(f"/admin/surveys/{wave_b}")).status == 200
     assert "Напомнить сейчас" not in watcher.last_text
     assert (await watcher.post(f"/admin/surveys/{wave_b}/remind", {})).status == 403
+
+
+async def test_an_intake_wave_on_the_web_says_who_has_filled_it_in_already(
+    web: AdminWeb, db: Database
+) -> None:
+    # Two pupils filled in the intake at registration, one did not: the wave asks only him,
+    # and the page says why the others were not asked, as the chat does.
+    school = await make_school(db)
+    curator = await make_person(db, "Кураторова Вера", "curator", school)
+    await add_members(db, school, "mentee", 2, born=born_years_ago(14), intake=STUDENT)
+    await make_person(db, "Учеников Боря", "mentee", school)
+    agent = await web.signed_in(curator)
+    fields = {"organisation": str(school), "survey": "intake_mentee", "role": "mentee"}
+    launched = await agent.post("/admin/surveys", {**fields, "deadline": "2026-09-20"})
+    assert launched.status == 303 and await _queued(db) == 1
+    await agent.get(launched.headers["Location"])
+    assert "приглашений: 1." in agent.last_text
+    assert "Уже заполнили анкету в этом учебном году (в том числе при регистрации): 2" in (
+        agent.last_text
+    )

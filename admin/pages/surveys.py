@@ -99,7 +99,9 @@ async def survey_wave_launch(request: web.Request) -> web.Response:
     if launch.problem is not None or launch.wave_id is None:
         problem = launch.problem.value if launch.problem else "unknown_survey"
         return await _list(request, form=form, error=problem, status=400)
-    return redirect(f"{BASE}/surveys/{launch.wave_id}?launched={launch.invited}")
+    return redirect(
+        f"{BASE}/surveys/{launch.wave_id}?launched={launch.invited}&before={launch.answered_before}"
+    )
 
 
 async def _visible_wave(request: web.Request, actor: Actor) -> WaveReport:
@@ -129,6 +131,7 @@ async def survey_wave_page(request: web.Request) -> web.Response:
         non_responders=[p for p in report.people if p.status != "answered"],
         can_manage=actor.scope.manages(report.wave.organisation_id),
         launched=_count(request, "launched"),
+        answered_before=_count(request, "before"),  # the intake, filled in this school year
         reminded=_count(request, "reminded"),
     )
 
