@@ -11,6 +11,7 @@ from aiogram.types import User
 from bot.factory import build_dispatcher
 from bot.i18n import Translator, load_translator
 from bot.settings import Settings
+from sandbox import SandboxServer
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.chat import ChatUser
@@ -18,6 +19,13 @@ from tests.recording import RecordingSession
 
 ADMIN_ID = 777000
 _user_ids = itertools.count(5001)
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxServer]:
+    """The Bot API sandbox on a free port of 127.0.0.1, stopped after the test."""
+    async with SandboxServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

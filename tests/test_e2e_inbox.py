@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,6 @@ pytestmark = pytest.mark.e2e
 PEOPLE = 30
 KILL_DELAYS = (0.05, 0.1, 0.15, 0.2)  # seconds after the burst; fixed, one per round
 ROUNDS = int(os.environ.get("INBOX_KILL_ROUNDS", "1"))  # repeats of the four delays
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def _replies(users: list[SandboxUser]) -> list[int]:

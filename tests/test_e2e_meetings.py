@@ -24,15 +24,12 @@ from tests.test_e2e_reminders import (
     confirmed_meeting,
     make_world,
     outbox_rows,
-    sandbox,
     utc,
     wait_rows,
 )
 from tests.test_meetings import NewUser, rows, setup_pair
 
 pytestmark = pytest.mark.e2e
-
-__all__ = ["sandbox"]  # the fixture, shared with tests/test_e2e_reminders.py
 
 
 async def test_held_meeting_gets_feedback_and_the_digest_lists_meetings(

@@ -16,12 +16,9 @@ from storage.db import Database
 from storage.migrate import upgrade
 from tests.factories import make_member
 from tests.process import BotProcess
-from tests.test_e2e_reminders import sandbox
 from tests.test_e2e_surveys import daytime_zone
 
 pytestmark = pytest.mark.e2e
-
-__all__ = ["sandbox"]
 
 
 async def test_group_pair_one_confirms_everyone_told(

@@ -3,7 +3,6 @@ with the territory's name, and each person's «/» menu is set for his own chat.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,12 +16,6 @@ from tests.factories import make_invite, make_school
 from tests.process import BotProcess
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def test_menus_per_chat_and_the_coordinator_greeting(

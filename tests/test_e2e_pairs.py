@@ -3,7 +3,6 @@ curator proposes pairs, moves a mentee, approves them by order, and both sides a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.e2e
 
 STUDENT = "Студент колледжа или вуза"
 WAIT = 20
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def register(user: SandboxUser, code: str, name: str) -> None:

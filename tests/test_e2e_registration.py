@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,6 @@ from tests.factories import make_invite, make_school
 from tests.process import BotProcess, free_port
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def test_register_survives_sigkill_between_consent_and_name(

@@ -6,7 +6,6 @@ answered before the old keyboard was removed, and the driver tapped the old one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,6 @@ from tests.test_e2e_surveys import _register, daytime_zone
 pytestmark = pytest.mark.e2e
 
 SLOW = 0.4  # seconds per edit: far more than the driver needs to look for the next button
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def test_intake_answered_quickly_over_slow_edits(

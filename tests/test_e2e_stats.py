@@ -4,7 +4,6 @@ mentee, with the XLSX report read back and a forged button for another scope ref
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,12 +28,6 @@ from tests.process import BotProcess
 pytestmark = pytest.mark.e2e
 
 KPI = "Дети 15–19 лет в роли наставников, %"
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def _school(db: Database, name: str, municipality: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,12 +21,6 @@ from tests.sandbox_respondent import SandboxRespondent
 from tests.survey_driver import answer_survey, current_cursor
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
 
 
 async def _register(user: SandboxUser, code: str, name: str) -> None:

@@ -47,12 +47,6 @@ def _echo() -> Dispatcher:
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[SandboxServer]:
-    async with SandboxServer() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(sandbox: SandboxServer) -> AsyncIterator[Bot]:
     instance = build_bot("123456:POLLING", sandbox.base_url)
     yield instance
