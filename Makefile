@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 
 # The browser tests drive Debian's chromium (never `playwright install`, which downloads one).
 # Installed here when missing and we are root; otherwise they are skipped with a hint

@@ -27,7 +27,7 @@ from admin.tokens import (
     read_login_token,
     read_session,
 )
-from mentoring.access import load_scope, scope_of
+from mentoring.people.access import load_scope, scope_of
 from storage import admin_sessions, audit, people
 
 __all__ = ["COOKIE", "errors_middleware", "routes", "session_middleware"]

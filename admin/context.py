@@ -12,9 +12,9 @@ from aiohttp import web
 
 from admin.jobs import JobRegistry
 from admin.tokens import Session
-from bot.i18n import Translator
-from mentoring.access import Scope
-from mentoring.stats_service import StatsService
+from i18n import Translator
+from mentoring.people.access import Scope
+from mentoring.stats.service import StatsService
 from storage.db import Database
 from storage.people import Person
 from surveys.definitions import Registry, load_definitions

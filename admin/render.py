@@ -11,9 +11,8 @@ import jinja2
 from aiohttp import web
 
 from admin.context import ACTOR, Actor, context_of
-from bot.i18n import Texts, pick_locale
-from mentoring.periods import period_title
-from mentoring.wording import zone_label
+from i18n import Texts, pick_locale
+from i18n.wording import period_title, zone_label
 
 __all__ = ["BASE", "TEMPLATES_DIR", "make_templates", "redirect", "render", "texts_for"]
 

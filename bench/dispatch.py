@@ -45,11 +45,11 @@ from aiogram import Bot  # noqa: E402
 from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
 from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
 
+from bot.outbox_dispatcher import OutboxDispatcher  # noqa: E402
 from sandbox.client import SandboxClient  # noqa: E402
 from sandbox.client_user import SandboxUser  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 from scheduler.clock import SystemClock  # noqa: E402
-from scheduler.outbox_dispatcher import OutboxDispatcher  # noqa: E402
 from scheduler.rate_limit import RateLimiter  # noqa: E402
 from storage import outbox, people  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -1,4 +1,4 @@
-"""Benchmark of mentoring.matching against the `matching` package (HospitalResident).
+"""Benchmark of mentoring.matching.solver against the `matching` package (HospitalResident).
 
     .venv/bin/pip install 'matching>=1.4,<1.5'   # only needed for the comparison
     .venv/bin/python bench/matching.py [--small] [--seed N]
@@ -29,8 +29,8 @@ from typing import Any
 # `matching` package; the project root goes there instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from mentoring.compatibility import FORMS, Candidate  # noqa: E402
-from mentoring.matching import (  # noqa: E402
+from mentoring.matching.compatibility import FORMS, Candidate  # noqa: E402
+from mentoring.matching.solver import (  # noqa: E402
     Check,
     Preferences,
     Proposal,

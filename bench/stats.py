@@ -9,9 +9,9 @@ The database is built once by the demo generator (bulk inserts) in a child proce
 the peak RSS printed here is that of the /stats path, and is reused (migrated) on the next run.
 
 A region-wide scope reads the per-organisation snapshot the scheduler refreshes every 10
-minutes (mentoring/stats_facts.py); the bench prints the live count, the refresh and the
+minutes (mentoring/stats/facts.py); the bench prints the live count, the refresh and the
 snapshot-served reply, so both costs are visible. As in the running bot, the charts and the
-workbook are made by the stats worker process (mentoring/stats_service.py); its peak RSS
+workbook are made by the stats worker process (mentoring/stats/service.py); its peak RSS
 and that of this bot-side process are printed apart.
 Figures are printed against the goals; nothing is asserted (DESIGN §4).
 """
@@ -29,14 +29,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.i18n import load_translator
-from handlers.stats import summary_text
-from mentoring.access import load_scope
-from mentoring.demo import DemoSize, write_demo
-from mentoring.demo_people import REGION
-from mentoring.stats import DEFAULT_THRESHOLD, parse_period, school_year_of
-from mentoring.stats_facts import live_facts
-from mentoring.stats_service import StatsRequest, StatsService
+from i18n import load_translator
+from mentoring.demo.people import REGION
+from mentoring.demo.seed import DemoSize, write_demo
+from mentoring.people.access import load_scope
+from mentoring.stats.facts import live_facts
+from mentoring.stats.kpis import DEFAULT_THRESHOLD, parse_period, school_year_of
+from mentoring.stats.service import StatsRequest, StatsService
+from reports.summary import summary_text
 from scheduler.clock import SystemClock
 from scheduler.stats_refresh import StatsRefresher
 from storage import people as people_store

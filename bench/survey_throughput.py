@@ -1,37 +1,50 @@
-"""Answers per second through the real Dispatcher and storage, next to a bare echo bot.
+"""Answers per second through the real Dispatcher and storage, next to the reply-only ceiling.
 
-Run: `.venv/bin/python bench/survey_throughput.py [--people 60]`
+Run: `.venv/bin/python bench/survey_throughput.py [--people 60] [--rounds 5 | --long]`
+(about a minute by default; `--long` takes 20 rounds).
 
-Both runs feed updates through `Dispatcher.feed_update` with the recording session of
-the tests (no network), on a SQLite file. The survey run is the production dispatcher
-(middlewares, persistent FSM, event isolation, routers) answering the satisfaction
-questionnaire: every button press is parsed, validated by the engine, stored as an answer
-and a new state in one transaction, and the next question is sent. The baseline is a bare
-aiogram dispatcher whose one handler answers every press with a message. Prints both
-rates and the ratio; then, for reference, a bare handler making the survey's three Bot API
-calls per answer (answer the press, remove the old keyboard, send the next question with
-a 1–10 keyboard) and nothing else, which is the ceiling of the ratio on this stack. The
-survey runs a second time through the inbox as production does (bot/inbox.py: each update
-stored before it is handled, marked done after), each update taken in alone as a webhook
-would, which is the cost of never losing one. No timing is asserted anywhere.
+Every measure feeds updates through `Dispatcher.feed_update` with the recording session of
+the tests (no network):
+- ceiling: a bare handler making the survey's three Bot API calls per answer (answer the
+  press, remove the old keyboard, send the next question with a 1–10 keyboard) and nothing
+  else, the most any survey handler on this stack can reach;
+- survey: the production dispatcher (middlewares, persistent FSM, event isolation, routers)
+  answering the satisfaction questionnaire on a SQLite file: every press is parsed,
+  validated by the engine, stored as an answer and a new state in one committed
+  transaction, and only then is the next question sent;
+- inbox: the same through the inbox as production runs it (bot/inbox.py: each update stored
+  before it is handled, marked done after), each update taken in alone as a webhook would;
+- echo: a bare aiogram dispatcher whose one handler answers every press with a message.
+
+The machine is shared, so one run proves little: the measures run in interleaved rounds
+(each round in a different order), every survey run on a fresh copy of one prepared
+database, and the summary gives medians with their spread, of the rates and of the ratios
+taken within each round. Rates per CPU second of this process are printed beside the
+wall-clock ones: other processes sway them much less. No timing is asserted anywhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
+import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiogram import Bot, Dispatcher, F
+from aiogram.methods import TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
@@ -44,13 +57,13 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.factory import build_dispatcher
-from bot.i18n import load_translator
 from bot.inbox import InboxProcessor
 from bot.reply_journal import ReplyJournal
 from bot.settings import Settings
-from mentoring import registration
-from mentoring.invites import create_invite
-from mentoring.organisations import create_organisation
+from i18n import load_translator
+from mentoring.people import registration
+from mentoring.people.invites import create_invite
+from mentoring.people.organisations import create_organisation
 from storage import surveys
 from storage.db import Database
 from storage.migrate import upgrade
@@ -84,11 +97,27 @@ def _press(user: User, message: Message, data: str) -> Update:
     return Update(update_id=next(_ids), callback_query=query)
 
 
-def _last_keyboard(session: RecordingSession, chat_id: int) -> Message | None:
-    for message in reversed(list(session.sent.values())):
-        if message.chat.id == chat_id and message.reply_markup is not None:
-            return message
-    return None
+class _Session(RecordingSession):
+    """Keeps each chat's messages that still carry a keyboard, so that finding the one to
+    press costs the harness as little at the thousandth answer as at the first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keyboards: dict[int, dict[int, Message]] = {}
+
+    def _answer(self, method: TelegramMethod[Any], params: dict[str, Any]) -> Any:
+        result = super()._answer(method, params)
+        if isinstance(result, Message):
+            shown = self.keyboards.setdefault(result.chat.id, {})
+            if result.reply_markup is None:
+                shown.pop(result.message_id, None)
+            else:
+                shown[result.message_id] = result
+        return result
+
+
+def _last_keyboard(session: _Session, chat_id: int) -> Message | None:
+    return next(reversed(session.keyboards.get(chat_id, {}).values()), None)
 
 
 def _choose(message: Message) -> str | None:
@@ -102,6 +131,28 @@ def _choose(message: Message) -> str | None:
         if not action.startswith(SKIP_ACTIONS):
             return data
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    count: int
+    seconds: float
+    cpu_seconds: float  # of this process, all threads (SQLite works in aiosqlite's)
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds
+
+    @property
+    def per_cpu_second(self) -> float:
+        """Less swayed by other processes on the machine than the wall-clock rate."""
+        return self.count / self.cpu_seconds
+
+
+async def _timed(work: Awaitable[list[int]]) -> Rate:
+    wall, cpu = time.perf_counter(), time.process_time()
+    counts = await work
+    return Rate(sum(counts), time.perf_counter() - wall, time.process_time() - cpu)
 
 
 Feed = Callable[[Update], Awaitable[object]]
@@ -125,7 +176,7 @@ class _Inbox(InboxProcessor):
 
 
 async def _answer_all(feed: Feed, bot: Bot, user: User) -> int:
-    session: RecordingSession = bot.session  # type: ignore[assignment]
+    session: _Session = bot.session  # type: ignore[assignment]
     presses = 0
     await feed(Update(update_id=next(_ids), message=_message(user, "/survey")))
     while True:
@@ -180,29 +231,38 @@ async def _prepare(db: Database, people: int) -> list[User]:
     return users
 
 
-async def bench_survey(people: int, *, inbox: bool = False) -> tuple[int, float]:
+async def prepare_template(path: Path, people: int) -> list[User]:
+    """A database with `people` registered mentees, each with the questionnaire queued.
+    Every survey run answers on a fresh copy of it, so the rounds are alike."""
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await upgrade(db)
+    users = await _prepare(db, people)
+    async with db.connect() as conn:  # everything into the main file, so a copy is whole
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    await db.close()
+    return users
+
+
+async def bench_survey(template: Path, users: list[User], *, inbox: bool = False) -> Rate:
     """`inbox`: each update is stored, handled from the inbox and marked, as in production."""
     with tempfile.TemporaryDirectory() as tmp:
+        shutil.copyfile(template, Path(tmp) / "bench.db")
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         db = Database(url)
-        await upgrade(db)
-        users = await _prepare(db, people)
         # Scripted users answer far faster than people: the flood limit would drop them.
         settings = Settings(_env_file=None, database_url=url, flood_rate=0)  # type: ignore[call-arg]
         dp = build_dispatcher(settings, db, load_translator())
-        bot = Bot("42:BENCH", session=RecordingSession())
+        bot = Bot("42:BENCH", session=_Session())
         feed: Feed = partial(dp.feed_update, bot)
         if inbox:
             await (processor := _Inbox(db, dp, bot, Path(tmp) / "replies")).resume()
             feed = processor.feed
-        started = time.perf_counter()
-        counts = await asyncio.gather(*(_answer_all(feed, bot, user) for user in users))
-        elapsed = time.perf_counter() - started
+        rate = await _timed(asyncio.gather(*(_answer_all(feed, bot, user) for user in users)))
         await db.close()
-        return sum(counts), elapsed
+        return rate
 
 
-async def bench_echo(presses: int, people: int) -> tuple[int, float]:
+async def bench_echo(users: list[User], per_user: int) -> Rate:
     dp = Dispatcher()
 
     @dp.callback_query(F.data)
@@ -211,9 +271,7 @@ async def bench_echo(presses: int, people: int) -> tuple[int, float]:
         assert isinstance(query.message, Message)
         await query.message.answer(query.data or "")
 
-    bot = Bot("42:ECHO", session=RecordingSession())
-    users = [User(id=800_000 + n, is_bot=False, first_name="E") for n in range(people)]
-    per_user = max(1, presses // people)
+    bot = Bot("42:ECHO", session=_Session())
 
     async def run(user: User) -> int:
         message = _message(user, "/echo")
@@ -221,9 +279,7 @@ async def bench_echo(presses: int, people: int) -> tuple[int, float]:
             await dp.feed_update(bot, _press(user, message, "echo"))
         return per_user
 
-    started = time.perf_counter()
-    done = await asyncio.gather(*(run(u) for u in users))
-    return sum(done), time.perf_counter() - started
+    return await _timed(asyncio.gather(*(run(u) for u in users)))
 
 
 def _scale_keyboard() -> InlineKeyboardMarkup:
@@ -236,9 +292,9 @@ def _scale_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def bench_replies_only(presses: int, people: int) -> tuple[int, float]:
+async def bench_replies_only(users: list[User], per_user: int) -> Rate:
     """The survey's three Bot API calls per answer with nothing else: the ceiling any survey
-    handler on this stack can reach, shown to explain the ratio (no storage, no engine)."""
+    handler on this stack can reach (no storage, no engine)."""
     dp = Dispatcher()
     keyboard = _scale_keyboard()
     text = "Вопрос 3 из 12. Насколько полезными были встречи с наставником?"
@@ -252,9 +308,7 @@ async def bench_replies_only(presses: int, people: int) -> tuple[int, float]:
         chat_id = query.message.chat.id
         shown[chat_id] = await bot.send_message(chat_id, text, reply_markup=keyboard)
 
-    bot = Bot("42:REPLY", session=RecordingSession())
-    users = [User(id=700_000 + n, is_bot=False, first_name="R") for n in range(people)]
-    per_user = max(1, presses // people)
+    bot = Bot("42:REPLY", session=_Session())
     for user in users:
         shown[user.id] = await bot.send_message(user.id, text, reply_markup=keyboard)
 
@@ -263,35 +317,102 @@ async def bench_replies_only(presses: int, people: int) -> tuple[int, float]:
             await dp.feed_update(bot, _press(user, shown[user.id], "sv|1|1|pick:5"))
         return per_user
 
-    started = time.perf_counter()
-    done = await asyncio.gather(*(run(u) for u in users))
-    return sum(done), time.perf_counter() - started
+    return await _timed(asyncio.gather(*(run(u) for u in users)))
+
+
+# --- rounds and summary ------------------------------------------------------------------
+
+
+Measure = Callable[[int], Awaitable[Rate]]  # the number of people answering at once
+
+
+def _spread(values: list[float], digits: int) -> str:
+    """Median with min–max, and the interquartile range once there are enough rounds."""
+    text = f"{statistics.median(values):.{digits}f} (min–max {min(values):.{digits}f}–{max(values):.{digits}f}"
+    if len(values) >= 4:
+        q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+        text += f", IQR {q1:.{digits}f}–{q3:.{digits}f}"
+    return text + ")"
+
+
+async def _round(measures: dict[str, Measure], people: int, turn: int) -> dict[str, Rate]:
+    """Every measure once, starting from a different one each round (no measure always runs
+    first, right after the previous round's garbage)."""
+    names = list(measures)
+    order = names[turn % len(names) :] + names[: turn % len(names)]
+    rates = {}
+    for name in order:
+        gc.collect()
+        rates[name] = await measures[name](people)
+    return rates
+
+
+LABELS = {
+    "ceiling": "ceiling (the survey's three replies, nothing else)",
+    "survey": "survey (the production dispatcher, answers stored)",
+    "inbox": "survey through the inbox (stored, handled, marked)",
+    "echo": "bare aiogram echo",
+}
+RATIOS = (
+    ("survey", "ceiling", "(goal >= 0.50)"),
+    ("inbox", "ceiling", ""),
+    ("inbox", "survey", "(what the inbox costs)"),
+    ("ceiling", "echo", ""),
+)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=60)
+    parser.add_argument("--people", type=int, default=60, help="chats answering at once")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of every measure, ~10 s each")
+    parser.add_argument("--long", action="store_true", help="20 rounds (about four minutes)")
     args = parser.parse_args()
-    answers, survey_s = await bench_survey(args.people)
-    echoes, echo_s = await bench_echo(answers, args.people)
-    survey_rate, echo_rate = answers / survey_s, echoes / echo_s
-    print(
-        f"survey: {answers} answers by {args.people} people in {survey_s:.2f} s = {survey_rate:.0f} answers/s"
-    )
-    print(f"bare aiogram echo: {echoes} presses in {echo_s:.2f} s = {echo_rate:.0f} updates/s")
-    print(f"ratio survey/echo: {survey_rate / echo_rate:.2f} (goal >= 0.50)")
-    inboxed, inbox_s = await bench_survey(args.people, inbox=True)
-    inbox_rate = inboxed / inbox_s
-    print(
-        f"survey through the inbox (stored, handled, marked done): {inbox_rate:.0f} answers/s, "
-        f"ratio {inbox_rate / echo_rate:.2f} of echo, {inbox_rate / survey_rate:.2f} of direct"
-    )
-    replies, replies_s = await bench_replies_only(answers, args.people)
-    replies_rate = replies / replies_s
-    print(
-        f"reference, the same three replies and nothing else: {replies_rate:.0f} updates/s, "
-        f"ratio {replies_rate / echo_rate:.2f} of echo (the ceiling of any survey handler here)"
-    )
+    rounds = 20 if args.long else args.rounds
+    with tempfile.TemporaryDirectory() as tmp:
+        template = Path(tmp) / "template.db"
+        users = await prepare_template(template, args.people)
+        # Warm-up, not counted: imports, pydantic's validators, SQLAlchemy's statement cache.
+        per_user = (await bench_survey(template, users[:6])).count // 6
+        echo_users = [User(id=800_000 + n, is_bot=False, first_name="E") for n in range(len(users))]
+        reply_users = [
+            User(id=700_000 + n, is_bot=False, first_name="R") for n in range(len(users))
+        ]
+        measures: dict[str, Measure] = {
+            "ceiling": lambda n: bench_replies_only(reply_users[:n], per_user),
+            "survey": lambda n: bench_survey(template, users[:n]),
+            "inbox": lambda n: bench_survey(template, users[:n], inbox=True),
+            "echo": lambda n: bench_echo(echo_users[:n], per_user),
+        }
+        for name in ("ceiling", "inbox", "echo"):
+            await measures[name](6)
+        print(
+            f"{len(users)} people answering at once, {per_user} answers each; "
+            f"{rounds} rounds of {', '.join(measures)}, interleaved; per second of wall clock "
+            "(per CPU second of this process)"
+        )
+        results: list[dict[str, Rate]] = []
+        for turn in range(rounds):
+            rates = await _round(measures, len(users), turn)
+            results.append(rates)
+            shown = (
+                f"{name} {rate.per_second:.0f} ({rate.per_cpu_second:.0f})"
+                for name, rate in rates.items()
+            )
+            print(f"  round {turn + 1}: " + ", ".join(shown))
+    _summary(results)
+
+
+def _summary(results: list[dict[str, Rate]]) -> None:
+    print("median over the rounds (min–max, IQR), per second of wall clock | per CPU second:")
+    for name, label in LABELS.items():
+        wall = _spread([r[name].per_second for r in results], 0)
+        cpu = _spread([r[name].per_cpu_second for r in results], 0)
+        print(f"  {label}:\n      {wall} | {cpu}")
+    print("ratios, each taken within one round (wall clock | CPU):")
+    for name, base, note in RATIOS:
+        wall = _spread([r[name].per_second / r[base].per_second for r in results], 2)
+        cpu = _spread([r[name].per_cpu_second / r[base].per_cpu_second for r in results], 2)
+        print(f"  {name} / {base}: {wall} | {cpu} {note}".rstrip())
 
 
 if __name__ == "__main__":

@@ -5,63 +5,29 @@ from __future__ import annotations
 import logging
 from contextlib import AsyncExitStack
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from admin.secret import ensure_secret_key
+from bot.database import open_database
 from bot.factory import build_bot, build_dispatcher
-from bot.i18n import load_translator
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
 from bot.web import build_web_app, check_listen, listen_error, mount_sandbox_page, start_web
-from mentoring.stats_service import StatsService
+from i18n import load_translator
+from mentoring.stats.service import StatsService
 from scheduler.clock import SystemClock
 from scheduler.jobs import MeetingPlanner
-from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
 from scheduler.stats_refresh import StatsRefresher
-from storage.db import Database
-from storage.migrate import UnknownMigration, upgrade
 from surveys.definitions import DefinitionError, load_definitions
 
-__all__ = ["SANDBOX_BOT_USERNAME", "SANDBOX_TOKEN", "open_database", "run"]
+__all__ = ["SANDBOX_BOT_USERNAME", "SANDBOX_TOKEN", "run"]
 
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "1000000001:sandbox-embedded"
 SANDBOX_BOT_USERNAME = "mentor_sandbox_bot"
 SANDBOX_HOST = "127.0.0.1"
-
-
-async def open_database(settings: Settings, *, migrate: bool) -> Database:
-    """Open (and migrate) the database, or raise a one-line `SettingsError`."""
-    try:
-        db = Database(settings.database_url)
-    except ImportError as exc:
-        raise SettingsError(
-            f"setting DATABASE_URL: its driver is not installed ({exc.name}); "
-            "for PostgreSQL install mentorbot[postgres]"
-        ) from None
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        raise SettingsError(
-            f"setting DATABASE_URL: cannot use it: {type(exc).__name__}: {exc}"
-        ) from None
-    try:
-        await db.ping()
-        if migrate:
-            await upgrade(db)
-    except UnknownMigration as exc:
-        await db.close()
-        revisions = ", ".join(repr(revision) for revision in exc.revisions)
-        raise SettingsError(
-            f"setting DATABASE_URL: the database is at migration {revisions}, which this "
-            "version does not know (a newer version wrote it): run that one or restore a backup"
-        ) from None
-    except (SQLAlchemyError, OSError) as exc:
-        await db.close()
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise SettingsError(f"setting DATABASE_URL: cannot open the database: {reason}") from None
-    return db
 
 
 def _announce_sandbox(base_url: str) -> None:

@@ -15,7 +15,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, Chat, TelegramObject
 
-from bot.i18n import Texts
+from i18n import Texts
 from storage.people import Person
 
 __all__ = [

@@ -12,15 +12,15 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.commands import ChatMenus, MenuMiddleware
 from bot.flood import Cooldown, FloodLimit, FloodMiddleware
-from bot.i18n import Translator
+from bot.fsm_storage import SQLStorage
 from bot.middlewares import PersonMiddleware
 from bot.settings import Settings
 from handlers import get_routers
-from mentoring.questionnaires import QuestionnaireService
-from mentoring.stats_service import StatsService
+from i18n import Translator
+from mentoring.questionnaires.service import QuestionnaireService
+from mentoring.stats.service import StatsService
 from scheduler.clock import Clock, SystemClock
 from storage.db import Database
-from storage.fsm import SQLStorage
 from surveys.definitions import Registry, load_definitions
 
 __all__ = ["build_bot", "build_dispatcher"]

@@ -28,7 +28,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 
 from bot.callbacks import StatsCallback
-from bot.i18n import Texts
+from i18n import Texts
 from scheduler.clock import Clock
 
 __all__ = ["HEAVY_BUTTONS", "Cooldown", "FloodLimit", "FloodMiddleware", "Verdict"]

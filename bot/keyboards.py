@@ -14,7 +14,7 @@ from bot.callbacks import (
     SurveyCallback,
     SurveyStartCallback,
 )
-from bot.i18n import LOCALES, Texts
+from i18n import LOCALES, Texts
 from surveys.state import View
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback_data

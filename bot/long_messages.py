@@ -26,7 +26,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import PageCallback, StatsCallback
-from bot.i18n import Texts
+from i18n import Texts
 
 __all__ = [
     "CAPTION_LIMIT",

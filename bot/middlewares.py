@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from bot.i18n import Translator, pick_locale
+from i18n import Translator, pick_locale
 from storage import people
 from storage.db import Database
 from storage.person_cache import PersonCache

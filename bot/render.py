@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Texts
+from i18n import Texts
+from i18n.markup import safe
 from storage.people import Person
 
-__all__ = ["describe_memberships", "local_datetime", "safe"]
-
-
-def safe(text: str | None) -> str:
-    """Escape user-supplied text for HTML parse mode."""
-    return escape(text or "", quote=False)
+__all__ = ["describe_memberships", "local_datetime"]
 
 
 def describe_memberships(person: Person, t: Texts) -> str:

@@ -13,9 +13,9 @@ from aiohttp.typedefs import Handler
 
 from admin import AdminConfig, build_admin_app
 from admin.app import CLIENT_MAX_SIZE
-from bot.i18n import LOCALES, Translator
 from bot.settings import Settings, SettingsError
-from mentoring.stats_service import StatsService
+from i18n import LOCALES, Translator
+from mentoring.stats.service import StatsService
 from sandbox.web import install_chat_page
 from storage.db import Database
 

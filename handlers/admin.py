@@ -10,9 +10,9 @@ from aiogram.filters import Command
 from aiogram.types import LinkPreviewOptions, Message
 
 from admin.tokens import LOGIN_TTL, issue_login_token
-from bot.i18n import Texts
 from bot.settings import Settings
-from mentoring.access import scope_of
+from i18n import Texts
+from mentoring.people.access import scope_of
 from storage.people import Person
 
 __all__ = ["build_router"]

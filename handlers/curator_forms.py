@@ -1,20 +1,27 @@
-"""What the curator's one-organisation forms (/headcount, /practice) share: which
-organisation a form is for, the organisation picker for a curator of several, and the
-guards every step runs (the person still curates it, the button names the same one)."""
+"""What the curator's forms share: which organisation a form is for (the only one he
+curates, or a picker for a curator of several), and the guards every step runs (the person
+still curates it, the button names the same one); the last step's «save or cancel»."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import CuratorOrgCallback, HeadcountCallback, PageCallback, PracticeCallback
-from bot.i18n import Texts
+from bot.callbacks import (
+    CuratorOrgCallback,
+    HeadcountCallback,
+    PageCallback,
+    PairsCallback,
+    PracticeCallback,
+)
 from bot.long_messages import paged_keyboard, show_page
 from handlers.forms import close_keyboard
-from mentoring.curation import can_curate, curated_organisations
+from i18n import Texts
+from mentoring.people.curation import can_curate, curated_organisations
 from storage.db import Database
 from storage.organisations import Organisation
 from storage.people import Person
@@ -27,6 +34,8 @@ __all__ = [
     "on_organisations_page",
     "organisation_chosen",
     "organisation_picker",
+    "pick_organisation",
+    "save_or_cancel",
     "step_button_organisation",
 ]
 
@@ -46,6 +55,8 @@ def _organisation_callback(picker: str, org: int) -> CallbackData | None:
         return HeadcountCallback(action="org", org=org)
     if picker == "orgs_practice":
         return PracticeCallback(action="org", org=org)
+    if picker == "pairs_orgs":
+        return PairsCallback(action="menu", org=org)
     if picker.startswith(CURATOR_FLOW_PICKER):
         return CuratorOrgCallback(flow=picker.removeprefix(CURATOR_FLOW_PICKER), org=org)
     return None
@@ -55,13 +66,37 @@ def organisation_picker(
     organisations: Sequence[Organisation], picker: str, t: Texts, page: int = 0
 ) -> InlineKeyboardMarkup:
     """Every organisation the form may be for, a page at a time (an admin curates them all).
-    `picker`: "orgs_headcount", "orgs_practice" or CURATOR_FLOW_PICKER + the flow."""
+    `picker`: "orgs_headcount", "orgs_practice", "pairs_orgs" or CURATOR_FLOW_PICKER + the
+    flow."""
     buttons = []
     for org in organisations:
         callback = _organisation_callback(picker, org.id)
         assert callback is not None, picker
         buttons.append(InlineKeyboardButton(text=org.name[:60], callback_data=callback.pack()))
     return paged_keyboard(buttons, PageCallback(picker=picker, page=page), t)
+
+
+async def pick_organisation(
+    message: Message,
+    person: Person | None,
+    db: Database,
+    t: Texts,
+    picker: str,
+    refusal: str | None = None,
+    question: str | None = None,
+) -> int | None:
+    """The organisation a command is for: the only one he curates. None once he has been
+    asked which (`question` over the picker) or refused (`refusal`: he curates none); both
+    are the curator commands' common words unless the form has its own."""
+    organisations = await curated_organisations(db, person)
+    if not organisations:
+        await message.answer(refusal or t("curator.not_curator"))
+        return None
+    if len(organisations) == 1:
+        return organisations[0].id
+    keyboard = organisation_picker(organisations, picker, t)
+    await message.answer(question or t("curator.choose_org"), reply_markup=keyboard)
+    return None
 
 
 async def on_organisations_page(
@@ -78,6 +113,25 @@ async def on_organisations_page(
     await show_page(query.message, picker)
 
 
+async def _refuse(query: CallbackQuery, refusal: str, alert: bool) -> None:
+    if alert:
+        await query.answer(refusal, show_alert=True)
+    else:
+        await query.answer(refusal)
+
+
+async def organisation_chosen(
+    query: CallbackQuery, org_id: int, person: Person | None, refusal: str, *, alert: bool = True
+) -> Message | None:
+    """A press on the organisation picker: the picker is closed when the person curates the
+    organisation, refused otherwise (with an alert, unless `alert` is False)."""
+    if not isinstance(query.message, Message) or not can_curate(person, org_id):
+        await _refuse(query, refusal, alert)
+        return None
+    await close_keyboard(query, query.message)
+    return query.message
+
+
 async def form_organisation_or_end(
     message: Message, state: FSMContext, person: Person | None, refusal: str
 ) -> int | None:
@@ -90,27 +144,37 @@ async def form_organisation_or_end(
 
 
 async def step_button_organisation(
-    query: CallbackQuery, button_org: int, state: FSMContext, person: Person | None, refusal: str
+    query: CallbackQuery,
+    button_org: int | None,
+    state: FSMContext,
+    person: Person | None,
+    refusal: str,
+    *,
+    alert: bool = True,
 ) -> tuple[int, Message] | None:
-    """The form's organisation and the pressed message, if the button is for the form in
-    progress and the person still curates it; otherwise the press is refused with an alert."""
+    """The form's organisation and the pressed message, if the person still curates it and
+    the button is for the form in progress (names its organisation, when it names one);
+    otherwise the press is refused (with an alert, unless `alert` is False)."""
     org_id = await form_organisation(state, person)
-    if not isinstance(query.message, Message) or org_id is None or org_id != button_org:
-        await query.answer(refusal, show_alert=True)
+    if (
+        not isinstance(query.message, Message)
+        or org_id is None
+        or (button_org is not None and org_id != button_org)
+    ):
+        await _refuse(query, refusal, alert)
         return None
     return org_id, query.message
 
 
-async def organisation_chosen(
-    query: CallbackQuery, org_id: int, person: Person | None, refusal: str
-) -> Message | None:
-    """A press on the organisation picker: the picker is closed when the person curates the
-    organisation, refused with an alert otherwise."""
-    if not isinstance(query.message, Message) or not can_curate(person, org_id):
-        await query.answer(refusal, show_alert=True)
-        return None
-    await close_keyboard(query, query.message)
-    return query.message
+def save_or_cancel(
+    save: str, cancel: str, button: Callable[[str], CallbackData]
+) -> InlineKeyboardMarkup:
+    """The last step's keyboard: `save` and `cancel` side by side; `button(action)` gives
+    each its callback data ("save", "cancel")."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=save, callback_data=button("save"))
+    builder.button(text=cancel, callback_data=button("cancel"))
+    return builder.as_markup()
 
 
 async def cancel_form(query: CallbackQuery, message: Message, state: FSMContext, text: str) -> None:

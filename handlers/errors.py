@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import Bot, Router
 from aiogram.types import ErrorEvent
 
-from bot.i18n import DEFAULT_LOCALE, Translator
+from i18n import DEFAULT_LOCALE, Translator
 
 log = logging.getLogger(__name__)
 

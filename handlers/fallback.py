@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Texts
+from i18n import Texts
 
 
 async def on_unknown_command(message: Message, t: Texts) -> None:

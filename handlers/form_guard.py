@@ -25,12 +25,13 @@ from bot.callbacks import (
     PracticeCallback,
     WaveSurveyCallback,
 )
-from bot.i18n import Texts
-from handlers.curator import GroupMeetingForm, WaveForm
+from handlers.curator import WaveForm
+from handlers.group_meeting import GroupMeetingForm
 from handlers.headcount import HeadcountForm
 from handlers.meetings import MeetingForm
 from handlers.plans import PlanForm
 from handlers.practice import PracticeForm
+from i18n import Texts
 
 __all__ = ["FORM_BUTTONS", "build_router"]
 

@@ -19,8 +19,8 @@ from aiogram.filters import IS_MEMBER, ChatMemberUpdatedFilter, Command
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 
-from bot.i18n import Texts
 from bot.settings import Settings
+from i18n import Texts
 
 __all__ = ["IN_PRIVATE", "PRESSED_IN_PRIVATE", "build_router"]
 

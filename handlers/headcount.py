@@ -3,7 +3,7 @@ school year, one figure at a time, keeping the stored ones he does not change.
 
 The organisation lives in the FSM data and every step re-checks that the person still
 curates it; the ids in callback data are only what the button claims. The rules are the
-service's (`mentoring.headcounts.set_headcounts`): what it rejects is re-asked.
+service's (`mentoring.stats.headcounts.set_headcounts`): what it rejects is re-asked.
 """
 
 from __future__ import annotations
@@ -19,18 +19,26 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import HeadcountCallback
-from bot.i18n import Texts
-from bot.render import safe
 from handlers.curator_forms import (
     cancel_form,
     form_organisation_or_end,
     organisation_chosen,
-    organisation_picker,
+    pick_organisation,
+    save_or_cancel,
     step_button_organisation,
 )
-from handlers.forms import close_keyboard, on_text_instead_of_button
-from mentoring.curation import curated_organisations
-from mentoring.headcounts import (
+from handlers.forms import (
+    TYPED_ANSWER,
+    close_keyboard,
+    next_step,
+    on_text_instead_of_button,
+    start_form,
+)
+from i18n import Texts
+from i18n.markup import safe
+from i18n.wording import school_year_label
+from mentoring.people.organisations import get_organisation
+from mentoring.stats.headcounts import (
     COUNT_FIELDS,
     MAX_DIGITS,
     HeadcountError,
@@ -38,8 +46,7 @@ from mentoring.headcounts import (
     parse_count,
     set_headcounts,
 )
-from mentoring.organisations import get_organisation
-from mentoring.periods import school_year_label, school_year_of
+from mentoring.stats.periods import school_year_of
 from storage.db import Database
 from storage.people import Person
 
@@ -65,13 +72,18 @@ async def _start(message: Message, state: FSMContext, org_id: int, db: Database,
     stored = next((h for h in await headcounts_of(db, org_id) if h.year == year), None)
     current = {name: getattr(stored, name) if stored else None for name in COUNT_FIELDS}
     organisation = await get_organisation(db, org_id)
-    await state.set_state(HeadcountForm.value)
-    await state.set_data({"org": org_id, "year": year, "step": 0, "current": current, "new": {}})
     name = safe(organisation.name if organisation else "")
-    await message.answer(
-        t("headcount.header", organisation=name, year=school_year_label(year))
-        + "\n"
-        + _figures(current, t)
+    header = t("headcount.header", organisation=name, year=school_year_label(year))
+    await start_form(
+        message,
+        state,
+        HeadcountForm.value,
+        header + "\n" + _figures(current, t),
+        org=org_id,
+        year=year,
+        step=0,
+        current=current,
+        new={},
     )
     await _ask(message, state, t)
 
@@ -106,37 +118,25 @@ async def _advance(message: Message, state: FSMContext, t: Texts) -> None:
         await state.update_data(step=step)
         await _ask(message, state, t)
         return
-    await state.set_state(HeadcountForm.confirm)
-    await state.update_data(redo=False)
     shown = {**data["current"], **{k: v for k, v in data["new"].items() if v is not None}}
-    builder = InlineKeyboardBuilder()
     org = int(data["org"])
-    builder.button(
-        text=t("headcount.save_button"), callback_data=HeadcountCallback(action="save", org=org)
+    keyboard = save_or_cancel(
+        t("headcount.save_button"),
+        t("headcount.cancel_button"),
+        lambda action: HeadcountCallback(action=action, org=org),
     )
-    builder.button(
-        text=t("headcount.cancel_button"), callback_data=HeadcountCallback(action="cancel", org=org)
-    )
-    await message.answer(
-        t("headcount.summary", year=school_year_label(int(data["year"])))
-        + "\n"
-        + _figures(shown, t),
-        reply_markup=builder.as_markup(),
-    )
+    summary = t("headcount.summary", year=school_year_label(int(data["year"])))
+    text = summary + "\n" + _figures(shown, t)
+    await next_step(message, state, HeadcountForm.confirm, text, keyboard, redo=False)
 
 
 async def cmd_headcount(
     message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
 ) -> None:
-    organisations = await curated_organisations(db, person)
-    if not organisations:
-        await message.answer(t("headcount.not_curator"))
-        return
-    if len(organisations) == 1:
-        await _start(message, state, organisations[0].id, db, t)
-        return
-    picker = organisation_picker(organisations, "orgs_headcount", t)
-    await message.answer(t("headcount.choose_org"), reply_markup=picker)
+    refusal, question = t("headcount.not_curator"), t("headcount.choose_org")
+    org_id = await pick_organisation(message, person, db, t, "orgs_headcount", refusal, question)
+    if org_id is not None:
+        await _start(message, state, org_id, db, t)
 
 
 async def on_org_chosen(
@@ -238,9 +238,7 @@ def build_router() -> Router:
     router.message(Command("headcount"))(cmd_headcount)
     router.callback_query(HeadcountCallback.filter(F.action == "org"))(on_org_chosen)
     router.callback_query(HeadcountCallback.filter())(on_step_button)
-    router.message(HeadcountForm.value, F.text, ~F.text.startswith("/"))(on_value)
+    router.message(HeadcountForm.value, TYPED_ANSWER)(on_value)
     router.message(HeadcountForm.value, ~F.text)(on_not_a_number)
-    router.message(HeadcountForm.confirm, F.text, ~F.text.startswith("/"))(
-        on_text_instead_of_button
-    )
+    router.message(HeadcountForm.confirm, TYPED_ANSWER)(on_text_instead_of_button)
     return router

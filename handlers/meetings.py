@@ -1,4 +1,6 @@
-"""Meetings in chat: /meeting (schedule), /meetings (list), answers and outcomes by button.
+"""Meetings in chat: the /meeting form's date, time and place (its first steps, which pair
+and which kind, are in `handlers.meeting_start`), /meetings (list), answers and outcomes by
+button, and moving or cancelling a meeting.
 
 Callback data only names a meeting or a pair; the service re-checks on every press that
 the presser belongs to the meeting (or curates its organisation).
@@ -10,40 +12,31 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import (
-    MeetingActionCallback,
-    MeetingAnswerCallback,
-    MeetingKindCallback,
-    MeetingPairCallback,
-    PageCallback,
-)
-from bot.i18n import Texts, Translator
-from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.parsing import is_impossible_day, parse_clock, parse_day
-from bot.render import safe
-from mentoring import meeting_queries as queries
-from mentoring import meetings as service
-from mentoring.curation import curated_organisations
-from mentoring.waves import organisation_today
-from mentoring.wording import zone_label
+from bot.callbacks import MeetingActionCallback, MeetingAnswerCallback
+from bot.long_messages import send_long
+from bot.parsing import parse_clock
+from handlers.forms import TYPED_ANSWER, next_step, read_answer, read_day, text_up_to
+from i18n import Texts, Translator
+from i18n.markup import safe
+from i18n.wording import zone_label
+from mentoring.meetings import outcomes, queries, service
+from mentoring.questionnaires.waves import organisation_today
 from storage.db import Database
-from storage.pairs import Pair
 from storage.people import Person
 from surveys.definitions import Registry
 
-__all__ = ["build_router"]
+__all__ = ["MeetingForm", "build_router"]
 
 log = logging.getLogger(__name__)
 
-PAIR_KINDS: tuple[str, ...] = ("intro", "trial", "planning", "regular", "final")
 UPCOMING_SHOWN = 20
 PAST_SHOWN = 10
 # why an answer came too late: the invitation's buttons are spent for good
@@ -65,144 +58,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _pair_label(db: Database, pair: Pair, t: Texts) -> str:
-    names = await queries.pair_names(db, pair)
-    return t("meetings.pair_label", mentor=names[0], mentees=", ".join(names[1:]))[:60]
-
-
-async def cmd_meeting(
-    message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
-) -> None:
-    await state.clear()
-    if person is None:
-        await message.answer(t("meetings.refused.no_rights"))
-        return
-    pairs = await queries.schedulable_pairs(db, person)
-    curated = await curated_organisations(db, person)
-    if not pairs and not curated:
-        await message.answer(t("meetings.no_pairs"))
-        return
-    keyboard = await _pairs_keyboard(db, person, 0, t)
-    await message.answer(t("meetings.choose_pair"), reply_markup=keyboard)
-
-
-async def _pairs_keyboard(
-    db: Database, person: Person, page: int, t: Texts
-) -> InlineKeyboardMarkup:
-    """Every pair he may schedule for, a page at a time; «all pairs» for a curator of one."""
-    buttons = [
-        InlineKeyboardButton(
-            text=await _pair_label(db, pair, t),
-            callback_data=MeetingPairCallback(pair=pair.id).pack(),
-        )
-        for pair in await queries.schedulable_pairs(db, person)
-    ]
-    extra = []
-    if len(await curated_organisations(db, person)) == 1:
-        data = MeetingPairCallback(pair=0).pack()
-        extra.append(InlineKeyboardButton(text=t("meetings.all_pairs"), callback_data=data))
-    return paged_keyboard(buttons, PageCallback(picker="meeting_pairs", page=page), t, extra=extra)
-
-
-async def on_pairs_page(
-    query: CallbackQuery,
-    callback_data: PageCallback,
-    person: Person | None,
-    db: Database,
-    t: Texts,
-) -> None:
-    if person is None or not isinstance(query.message, Message):
-        await query.answer(t("meetings.refused.no_rights"))
-        return
-    await query.answer()
-    await show_page(query.message, await _pairs_keyboard(db, person, callback_data.page, t))
-
-
-async def on_pair_chosen(
-    query: CallbackQuery,
-    callback_data: MeetingPairCallback,
-    state: FSMContext,
-    person: Person | None,
-    db: Database,
-    t: Texts,
-) -> None:
-    if person is None or not isinstance(query.message, Message):
-        await query.answer(t("meetings.refused.no_rights"))
-        return
-    kinds: tuple[str, ...]
-    if callback_data.pair == 0:
-        curated = await curated_organisations(db, person)
-        if len(curated) != 1:
-            await query.answer(t("meetings.refused.no_rights"))
-            return
-        org_id, kinds = curated[0].id, ("group_final",)
-
-    else:
-        pair = await queries.schedulable_pair(db, person, callback_data.pair)
-        if pair is None:
-            await query.answer(t("meetings.refused.no_rights"))
-            return
-        org_id, kinds = pair.organisation_id, PAIR_KINDS
-    await state.set_data({"pair": callback_data.pair, "org": org_id})
-    await state.set_state(MeetingForm.kind)
-    builder = InlineKeyboardBuilder()
-    for kind in kinds:
-        builder.button(
-            text=t(f"meetings.kind.{kind}"), callback_data=MeetingKindCallback(kind=kind)
-        )
-    builder.adjust(1)
-    await query.answer()
-    await query.message.answer(t("meetings.choose_kind"), reply_markup=builder.as_markup())
-
-
-async def start_for_pair(
-    message: Message,
-    state: FSMContext,
-    person: Person | None,
-    db: Database,
-    t: Texts,
-    pair_id: int,
-    kind: str = "intro",
-) -> bool:
-    """The /meeting form for one pair with the kind chosen; False when he may not schedule."""
-    pair = await queries.schedulable_pair(db, person, pair_id)
-    if pair is None:
-        return False
-    await state.set_data({"pair": pair.id, "org": pair.organisation_id, "kind": kind})
-    await state.set_state(MeetingForm.day)
-    await message.answer(f"{t(f'meetings.kind.{kind}')}. {t('meetings.ask_date')}")
-    return True
-
-
-async def on_kind_chosen(
-    query: CallbackQuery, callback_data: MeetingKindCallback, state: FSMContext, t: Texts
-) -> None:
-    data = await state.get_data()
-    if "org" not in data or not isinstance(query.message, Message):
-        await query.answer(t("meetings.refused.stale"))
-        return
-    await state.update_data(kind=callback_data.kind)
-    await state.set_state(MeetingForm.day)
-    await query.answer()
-    await query.message.answer(t("meetings.ask_date"))
-
-
 async def on_day(message: Message, state: FSMContext, db: Database, locale: str, t: Texts) -> None:
-    day = parse_day(message.text)
     data = await state.get_data()
     timezone = await queries.organisation_timezone(db, int(data["org"]))
+    # The example is itself a good answer: a week ahead on the organisation's calendar.
+    week_ahead = organisation_today(timezone, datetime.now(UTC)) + timedelta(days=7)
+    hint = t("meetings.bad_date", example=week_ahead.strftime("%d.%m.%Y"))
+    day = await read_day(message, t, hint)
     if day is None:
-        if is_impossible_day(message.text):
-            await message.answer(t("curator.no_such_date"))
-            return
-        # The example is itself a good answer: a week ahead on the organisation's calendar.
-        week_ahead = organisation_today(timezone, datetime.now(UTC)) + timedelta(days=7)
-        await message.answer(t("meetings.bad_date", example=week_ahead.strftime("%d.%m.%Y")))
         return
-    await state.update_data(day=day.isoformat(), tz=timezone)
-    await state.set_state(MeetingForm.clock)
     zone = zone_label(timezone, locale, datetime.now(UTC))  # «Москва (UTC+3)»
-    await message.answer(t("meetings.ask_time", timezone=zone))
+    question = t("meetings.ask_time", timezone=zone)
+    await next_step(message, state, MeetingForm.clock, question, day=day.isoformat(), tz=timezone)
 
 
 async def on_clock(
@@ -214,17 +81,15 @@ async def on_clock(
     t: Texts,
     bot: Bot,
 ) -> None:
-    clock = parse_clock(message.text)
+    clock = await read_answer(message, parse_clock, t("meetings.bad_time"))
     if clock is None:
-        await message.answer(t("meetings.bad_time"))
         return
     data = await state.get_data()
     local = datetime.combine(datetime.fromisoformat(data["day"]), clock, ZoneInfo(data["tz"]))
     starts_at = local.astimezone(UTC)
     if starts_at <= _now():
         await message.answer(t("meetings.refused.past"))
-        await state.set_state(MeetingForm.day)
-        await message.answer(t("meetings.ask_date"))
+        await next_step(message, state, MeetingForm.day, t("meetings.ask_date"))
         return
     if "moving" in data:  # a new time for an existing meeting
         await state.clear()
@@ -238,9 +103,8 @@ async def on_clock(
             else t(f"meetings.refused.{outcome.reason}")
         )
         return
-    await state.update_data(starts_at=starts_at.isoformat())
-    await state.set_state(MeetingForm.place)
-    await message.answer(t("meetings.ask_place"))
+    question = t("meetings.ask_place")
+    await next_step(message, state, MeetingForm.place, question, starts_at=starts_at.isoformat())
 
 
 async def on_place(
@@ -251,9 +115,8 @@ async def on_place(
     translator: Translator,
     t: Texts,
 ) -> None:
-    place = (message.text or "").strip()
-    if not place or len(place) > 300:
-        await message.answer(t("meetings.bad_place"))
+    place = await read_answer(message, text_up_to(300), t("meetings.bad_place"))
+    if place is None:
         return
     data = await state.get_data()
     await state.clear()
@@ -310,7 +173,7 @@ async def on_action(
         await _rewrite_invitations(bot, outcome.edits)  # the other members' invitations
         reply = f"meetings.answered_{action}"
     elif action in ("held", "not_held"):
-        outcome = await service.record_outcome(
+        outcome = await outcomes.record_outcome(
             db, translator, registry, person, meeting_id, held=action == "held", now=_now()
         )
         reply = f"meetings.recorded_{action}"
@@ -462,15 +325,11 @@ async def cmd_meetings(message: Message, person: Person | None, db: Database, t:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message(Command("meeting"))(cmd_meeting)
     router.message(Command("meetings"))(cmd_meetings)
-    router.callback_query(MeetingPairCallback.filter())(on_pair_chosen)
-    router.callback_query(PageCallback.filter(F.picker == "meeting_pairs"))(on_pairs_page)
-    router.callback_query(MeetingKindCallback.filter())(on_kind_chosen)
     router.callback_query(MeetingActionCallback.filter())(on_action)
     router.callback_query(MeetingAnswerCallback.filter())(on_action)
-    router.message(MeetingForm.day, F.text, ~F.text.startswith("/"))(on_day)
-    router.message(MeetingForm.clock, F.text, ~F.text.startswith("/"))(on_clock)
-    router.message(MeetingForm.place, F.text, ~F.text.startswith("/"))(on_place)
-    router.message(CancelForm.reason, F.text, ~F.text.startswith("/"))(on_cancel_reason)
+    router.message(MeetingForm.day, TYPED_ANSWER)(on_day)
+    router.message(MeetingForm.clock, TYPED_ANSWER)(on_clock)
+    router.message(MeetingForm.place, TYPED_ANSWER)(on_place)
+    router.message(CancelForm.reason, TYPED_ANSWER)(on_cancel_reason)
     return router

@@ -14,22 +14,21 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PageCallback, PairDissolveCallback, PairMeetingCallback, PairsCallback
-from bot.i18n import Texts, Translator
+from bot.callbacks import PageCallback, PairDissolveCallback, PairsCallback
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.parsing import is_impossible_day, parse_day
-from bot.render import safe
-from handlers.meetings import start_for_pair as start_meeting_for_pair
-from mentoring import pairs
-from mentoring.curation import can_curate, curated_organisations
-from mentoring.organisations import get_organisation
-from mentoring.pair_notices import approve, dissolve, render_proposal
-from mentoring.pair_pickers import draft_mentees, mentor_choices
-from mentoring.waves import local_today
+from handlers.curator_forms import organisation_picker, pick_organisation
+from handlers.forms import TYPED_ANSWER, next_step, read_answer, read_day, start_form, text_up_to
+from i18n import Texts, Translator
+from i18n.markup import safe
+from mentoring.pairs import service as pairs
+from mentoring.pairs.notices import approve, dissolve, render_proposal
+from mentoring.pairs.pickers import draft_mentees, mentor_choices
+from mentoring.people.curation import can_curate, curated_organisations
+from mentoring.people.organisations import get_organisation
+from mentoring.questionnaires.waves import local_today
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
-from storage.organisations import Organisation
 from storage.people import Person
 from surveys.definitions import Registry
 
@@ -123,11 +122,8 @@ async def on_dissolve_pressed(
         pair = await pair_store.get_pair(conn, callback_data.pair)
     assert pair is not None
     mentor, mentees = await _pair_names(db, pair)
-    await state.set_state(DissolveForm.reason)
-    await state.set_data({"pair": pair.id})
-    await query.message.answer(
-        t("pairs.ask_dissolve_reason", mentor=safe(mentor), mentees=safe(mentees))
-    )
+    question = t("pairs.ask_dissolve_reason", mentor=safe(mentor), mentees=safe(mentees))
+    await start_form(query.message, state, DissolveForm.reason, question, pair=pair.id)
 
 
 async def on_dissolve_reason(
@@ -139,9 +135,8 @@ async def on_dissolve_reason(
     registry: Registry,
     t: Texts,
 ) -> None:
-    reason = (message.text or "").strip()
-    if not reason or len(reason) > 300:
-        await message.answer(t("pairs.bad_dissolve_reason"))
+    reason = await read_answer(message, text_up_to(300), t("pairs.bad_dissolve_reason"))
+    if reason is None:
         return
     pair_id = int((await state.get_data()).get("pair", 0))
     await state.clear()
@@ -161,24 +156,9 @@ async def on_dissolve_reason(
 
 
 async def cmd_pairs(message: Message, person: Person | None, db: Database, t: Texts) -> None:
-    organisations = await curated_organisations(db, person)
-    if not organisations:
-        await message.answer(t("curator.not_curator"))
-        return
-    if len(organisations) == 1:
-        await _menu(message, db, organisations[0].id, t)
-        return
-    await message.answer(t("curator.choose_org"), reply_markup=_orgs_keyboard(organisations, 0, t))
-
-
-def _orgs_keyboard(organisations: list[Organisation], page: int, t: Texts) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            text=org.name[:60], callback_data=PairsCallback(action="menu", org=org.id).pack()
-        )
-        for org in organisations
-    ]
-    return paged_keyboard(buttons, PageCallback(picker="pairs_orgs", page=page), t)
+    org_id = await pick_organisation(message, person, db, t, "pairs_orgs")
+    if org_id is not None:
+        await _menu(message, db, org_id, t)
 
 
 async def _show(message: Message, view: pairs.ProposalView, t: Texts) -> None:
@@ -263,7 +243,7 @@ async def on_page(
         return
     keyboard: InlineKeyboardMarkup | None = None
     if picker == "pairs_orgs":
-        keyboard = _orgs_keyboard(await curated_organisations(db, person), page, t)
+        keyboard = organisation_picker(await curated_organisations(db, person), picker, t, page)
     elif picker == "pairs_active":
         async with db.connect() as conn:
             active = await pair_store.active_pairs(conn, org)
@@ -318,21 +298,17 @@ async def on_pairs_action(
         else:
             await _show(message, result.view, t)
     elif action == "approve":
-        await state.set_state(ApproveForm.order_number)
-        await state.set_data({"org": org})
-        await message.answer(t("pairs.ask_order_number"))
+        question = t("pairs.ask_order_number")
+        await start_form(message, state, ApproveForm.order_number, question, org=org)
     else:
         await message.answer(t("hint.stale_button"))
 
 
 async def on_order_number(message: Message, state: FSMContext, t: Texts) -> None:
-    number = (message.text or "").strip()
-    if not number or len(number) > 100:
-        await message.answer(t("pairs.bad_order_number"))
-        return
-    await state.update_data(order=number)
-    await state.set_state(ApproveForm.order_date)
-    await message.answer(t("pairs.ask_order_date"))
+    number = await read_answer(message, text_up_to(100), t("pairs.bad_order_number"))
+    if number is not None:
+        question = t("pairs.ask_order_date")
+        await next_step(message, state, ApproveForm.order_date, question, order=number)
 
 
 async def on_order_date(
@@ -344,19 +320,15 @@ async def on_order_date(
     registry: Registry,
     t: Texts,
 ) -> None:
-    order_date = parse_day(message.text)
-    if order_date is None:
-        if is_impossible_day(message.text):
-            await message.answer(t("curator.no_such_date"))
-        else:  # an order is dated today or earlier: today is the example
-            org = (await state.get_data()).get("org")
-            today = await local_today(db, org, datetime.now(UTC)) if isinstance(org, int) else None
-            example = (today or datetime.now(UTC).date()).strftime("%d.%m.%Y")
-            await message.answer(t("pairs.bad_order_date", example=example))
-        return
     data = await state.get_data()
-    await state.clear()
     org = data.get("org")
+    # An order is dated today or earlier: today on the school's calendar is the example.
+    today = await local_today(db, org, datetime.now(UTC)) if isinstance(org, int) else None
+    example = (today or datetime.now(UTC).date()).strftime("%d.%m.%Y")
+    order_date = await read_day(message, t, t("pairs.bad_order_date", example=example))
+    if order_date is None:
+        return
+    await state.clear()
     if not isinstance(org, int) or not can_curate(person, org) or person is None:
         await message.answer(t("hint.no_rights"))
         return
@@ -383,30 +355,6 @@ async def on_order_date(
     )
 
 
-async def on_meeting_button(
-    query: CallbackQuery,
-    callback_data: PairMeetingCallback,
-    state: FSMContext,
-    person: Person | None,
-    db: Database,
-    t: Texts,
-) -> None:
-    if person is None:
-        await query.answer(t("hint.no_rights"))
-        return
-    async with db.connect() as conn:
-        mine = {p.id for p in await pair_store.pairs_of_person(conn, person.id)}
-    if callback_data.pair not in mine:
-        await query.answer(t("hint.stale_button"))
-        return
-    await query.answer()
-    if not isinstance(query.message, Message):
-        return
-    # the mentor (or curator) goes straight to the /meeting form, the kind "intro" chosen
-    if not await start_meeting_for_pair(query.message, state, person, db, t, callback_data.pair):
-        await query.message.answer(t("pairs.meeting_next"))
-
-
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message(Command("pairs"))(cmd_pairs)
@@ -416,9 +364,8 @@ def build_router() -> Router:
             F.picker.in_({"pairs_orgs", "pairs_active", "pair_mentees", "pair_mentors"})
         )
     )(on_page)
-    router.callback_query(PairMeetingCallback.filter())(on_meeting_button)
     router.callback_query(PairDissolveCallback.filter())(on_dissolve_pressed)
-    router.message(DissolveForm.reason, F.text, ~F.text.startswith("/"))(on_dissolve_reason)
-    router.message(ApproveForm.order_number, F.text, ~F.text.startswith("/"))(on_order_number)
-    router.message(ApproveForm.order_date, F.text, ~F.text.startswith("/"))(on_order_date)
+    router.message(DissolveForm.reason, TYPED_ANSWER)(on_dissolve_reason)
+    router.message(ApproveForm.order_number, TYPED_ANSWER)(on_order_number)
+    router.message(ApproveForm.order_date, TYPED_ANSWER)(on_order_date)
     return router

@@ -13,10 +13,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ParentConsentCallback
-from bot.i18n import Texts, Translator
 from bot.keyboards import parent_consent_keyboard
-from bot.render import safe
-from mentoring.parental import (
+from handlers.forms import TYPED_ANSWER
+from i18n import Texts, Translator
+from i18n.markup import safe
+from mentoring.people.parental import (
     PARENT_CODE_PREFIX,
     ParentCodeProblem,
     check_parent_code,
@@ -140,6 +141,6 @@ def build_router() -> Router:
     )
     router.callback_query(ParentConsentCallback.filter())(on_stale_parent_answer)
     router.message(StateFilter(ParentConsent.consent))(on_stale_consent_text)
-    router.message(StateFilter(ParentConsent.name), F.text, ~F.text.startswith("/"))(on_parent_name)
+    router.message(StateFilter(ParentConsent.name), TYPED_ANSWER)(on_parent_name)
     router.message(StateFilter(ParentConsent.name), ~F.text)(on_parent_non_text)
     return router

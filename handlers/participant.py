@@ -11,16 +11,17 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import ForgetCallback, LanguageCallback
 from bot.commands import ChatMenus, help_text
-from bot.i18n import LOCALES, Texts, Translator
+from bot.fsm_storage import SQLStorage
 from bot.keyboards import forget_keyboard, language_keyboard
 from bot.long_messages import send_long
-from bot.render import describe_memberships, local_datetime, safe
+from bot.render import describe_memberships, local_datetime
 from bot.settings import Settings
-from mentoring import registration
-from mentoring.erasure import forget_person
+from i18n import LOCALES, Texts, Translator
+from i18n.markup import safe
+from mentoring.people import registration
+from mentoring.people.erasure import forget_person
 from storage import consents
 from storage.db import Database
-from storage.fsm import SQLStorage
 from storage.people import Person
 from surveys.definitions import Registry
 

@@ -13,12 +13,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PageCallback, PlanCallback, PlanStepCallback
-from bot.i18n import Texts, Translator
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.render import safe
-from handlers.forms import on_text_instead_of_button
-from mentoring import plans
-from mentoring.names import genitive
+from handlers.forms import (
+    TYPED_ANSWER,
+    next_step,
+    on_text_instead_of_button,
+    read_answer,
+    start_form,
+)
+from i18n import Texts, Translator
+from i18n.markup import safe
+from i18n.names import genitive
+from mentoring.pairs import plans
 from storage.db import Database
 from storage.people import Person
 
@@ -44,11 +50,20 @@ def _done_keyboard(step: str, t: Texts) -> InlineKeyboardMarkup:
 async def _start_form(
     message: Message, state: FSMContext, pair: int, mentee: int, name: str, t: Texts
 ) -> None:
-    await state.set_state(PlanForm.goals)
-    await state.set_data({"pair": pair, "mentee": mentee, "goals": [], "activities": []})
-    await message.answer(
-        t("plans.ask_goals", name=safe(name), name_gen=safe(genitive(name)), n=plans.MAX_GOALS),
-        reply_markup=_done_keyboard("goals_done", t),
+    question = t(
+        "plans.ask_goals", name=safe(name), name_gen=safe(genitive(name)), n=plans.MAX_GOALS
+    )
+    keyboard = _done_keyboard("goals_done", t)
+    await start_form(
+        message,
+        state,
+        PlanForm.goals,
+        question,
+        keyboard,
+        pair=pair,
+        mentee=mentee,
+        goals=[],
+        activities=[],
     )
 
 
@@ -128,20 +143,19 @@ async def on_mentee_chosen(
 
 
 async def _ask_duration(message: Message, state: FSMContext, t: Texts) -> None:
-    await state.set_state(PlanForm.duration)
     builder = InlineKeyboardBuilder()
     for months in plans.DURATIONS:
         builder.button(
             text=str(months), callback_data=PlanStepCallback(step="months", value=months)
         )
     builder.adjust(5)
-    await message.answer(t("plans.ask_duration"), reply_markup=builder.as_markup())
+    question = t("plans.ask_duration")
+    await next_step(message, state, PlanForm.duration, question, builder.as_markup())
 
 
 async def on_goal(message: Message, state: FSMContext, t: Texts) -> None:
-    goal = plans.parse_goal(message.text or "")
+    goal = await read_answer(message, plans.parse_goal, t("plans.bad_goal"))
     if goal is None:
-        await message.answer(t("plans.bad_goal"))
         return
     goals = [*(await state.get_data()).get("goals", []), goal]
     await state.update_data(goals=goals)
@@ -154,12 +168,22 @@ async def on_goal(message: Message, state: FSMContext, t: Texts) -> None:
     )
 
 
-async def on_goals_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
-    if not (await state.get_data()).get("goals") or not isinstance(query.message, Message):
-        await query.answer(t("plans.need_goal"))
-        return
+async def _list_done(
+    query: CallbackQuery, state: FSMContext, answers: str, hint: str
+) -> Message | None:
+    """«Done» under a list step: the pressed message once the list (`answers`) has an item;
+    until then the press gets `hint` and the step goes on."""
+    if not (await state.get_data()).get(answers) or not isinstance(query.message, Message):
+        await query.answer(hint)
+        return None
     await query.answer()
-    await _ask_duration(query.message, state, t)
+    return query.message
+
+
+async def on_goals_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
+    message = await _list_done(query, state, "goals", t("plans.need_goal"))
+    if message is not None:
+        await _ask_duration(message, state, t)
 
 
 async def on_duration(
@@ -169,17 +193,19 @@ async def on_duration(
         await query.answer(t("hint.stale_button"))
         return
     await query.answer()
-    await state.update_data(duration=callback_data.value)
-    await state.set_state(PlanForm.activities)
-    await query.message.answer(
-        t("plans.ask_activities"), reply_markup=_done_keyboard("activities_done", t)
+    await next_step(
+        query.message,
+        state,
+        PlanForm.activities,
+        t("plans.ask_activities"),
+        _done_keyboard("activities_done", t),
+        duration=callback_data.value,
     )
 
 
 async def on_activities(message: Message, state: FSMContext, t: Texts) -> None:
-    found = plans.parse_activities(message.text or "")
+    found = await read_answer(message, plans.parse_activities, t("plans.bad_activity"))
     if found is None:
-        await message.answer(t("plans.bad_activity"))
         return
     activities = list((await state.get_data()).get("activities", [])) + found
     if len(activities) > plans.MAX_ACTIVITIES:
@@ -193,12 +219,9 @@ async def on_activities(message: Message, state: FSMContext, t: Texts) -> None:
 
 
 async def on_activities_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
-    if not (await state.get_data()).get("activities") or not isinstance(query.message, Message):
-        await query.answer(t("plans.need_activity"))
-        return
-    await query.answer()
-    await state.set_state(PlanForm.results)
-    await query.message.answer(t("plans.ask_results"))
+    message = await _list_done(query, state, "activities", t("plans.need_activity"))
+    if message is not None:
+        await next_step(message, state, PlanForm.results, t("plans.ask_results"))
 
 
 async def on_results(
@@ -209,9 +232,8 @@ async def on_results(
     translator: Translator,
     t: Texts,
 ) -> None:
-    results = plans.parse_results(message.text or "")
+    results = await read_answer(message, plans.parse_results, t("plans.bad_results"))
     if results is None:
-        await message.answer(t("plans.bad_results"))
         return
     data = await state.get_data()
     await state.clear()
@@ -258,15 +280,13 @@ async def on_plan_action(
             await query.answer(t("hint.no_rights"))
             return
         await query.answer()
-        await state.set_state(PlanNote.mentee_comment)
-        await state.set_data({"plan": plan_id})
-        await query.message.answer(t("plans.ask_comment"))
+        question = t("plans.ask_comment")
+        await start_form(query.message, state, PlanNote.mentee_comment, question, plan=plan_id)
     elif action in ("approve", "return") and await plans.reviewable(db, person, plan_id):
         await query.answer()
         if action == "return":
-            await state.set_state(PlanNote.curator_comment)
-            await state.set_data({"plan": plan_id})
-            await query.message.answer(t("plans.ask_return_comment"))
+            question = t("plans.ask_return_comment")
+            await start_form(query.message, state, PlanNote.curator_comment, question, plan=plan_id)
             return
         await plans.review(
             db,
@@ -290,9 +310,8 @@ async def on_note(
     translator: Translator,
     t: Texts,
 ) -> None:
-    text = plans.parse_results(message.text or "")
+    text = await read_answer(message, plans.parse_results, t("plans.bad_comment"))
     if text is None:
-        await message.answer(t("plans.bad_comment"))
         return
     plan_id = int((await state.get_data()).get("plan", 0))
     from_curator = await state.get_state() == PlanNote.curator_comment.state
@@ -326,7 +345,6 @@ async def on_stale_step(query: CallbackQuery, t: Texts) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    text = (F.text, ~F.text.startswith("/"))
     router.message(Command("plan"))(cmd_plan)
     router.callback_query(PlanStepCallback.filter(F.step == "mentee"))(on_mentee_chosen)
     router.callback_query(PageCallback.filter(F.picker == "plan_mentees"))(on_mentees_page)
@@ -341,10 +359,10 @@ def build_router() -> Router:
     )(on_activities_done)
     router.callback_query(PlanStepCallback.filter())(on_stale_step)
     router.callback_query(PlanCallback.filter())(on_plan_action)
-    router.message(PlanForm.goals, *text)(on_goal)
-    router.message(PlanForm.duration, *text)(on_text_instead_of_button)
-    router.message(PlanForm.activities, *text)(on_activities)
-    router.message(PlanForm.results, *text)(on_results)
-    router.message(PlanNote.mentee_comment, *text)(on_note)
-    router.message(PlanNote.curator_comment, *text)(on_note)
+    router.message(PlanForm.goals, TYPED_ANSWER)(on_goal)
+    router.message(PlanForm.duration, TYPED_ANSWER)(on_text_instead_of_button)
+    router.message(PlanForm.activities, TYPED_ANSWER)(on_activities)
+    router.message(PlanForm.results, TYPED_ANSWER)(on_results)
+    router.message(PlanNote.mentee_comment, TYPED_ANSWER)(on_note)
+    router.message(PlanNote.curator_comment, TYPED_ANSWER)(on_note)
     return router

@@ -2,7 +2,7 @@
 /practices: this quarter's practices of his organisations.
 
 The organisation lives in the FSM data and every step re-checks that the person still
-curates it; `mentoring.practices.add_practice` checks the rights and the rules once more.
+curates it; `mentoring.stats.practices.add_practice` checks the rights and the rules once more.
 """
 
 from __future__ import annotations
@@ -17,20 +17,28 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import PracticeCallback
-from bot.i18n import Texts
 from bot.long_messages import send_long
-from bot.render import safe
 from handlers.curator_forms import (
     cancel_form,
     form_organisation_or_end,
     organisation_chosen,
-    organisation_picker,
+    pick_organisation,
+    save_or_cancel,
     step_button_organisation,
 )
-from handlers.forms import close_keyboard, on_text_instead_of_button
-from mentoring import practices
-from mentoring.compatibility import FORMS
-from mentoring.curation import curated_organisations
+from handlers.forms import (
+    TYPED_ANSWER,
+    close_keyboard,
+    next_step,
+    on_text_instead_of_button,
+    read_answer,
+    start_form,
+)
+from i18n import Texts
+from i18n.markup import safe
+from mentoring.matching.compatibility import FORMS
+from mentoring.people.curation import curated_organisations
+from mentoring.stats import practices
 from storage.db import Database
 from storage.people import Person
 
@@ -43,24 +51,18 @@ class PracticeForm(StatesGroup):
 
 
 async def _start(message: Message, state: FSMContext, org_id: int, t: Texts) -> None:
-    await state.set_state(PracticeForm.title)
-    await state.set_data({"org": org_id})
     quarter = practices.quarter_of(datetime.now(UTC).date())
-    await message.answer(t("practices.ask_title", quarter=quarter))
+    question = t("practices.ask_title", quarter=quarter)
+    await start_form(message, state, PracticeForm.title, question, org=org_id)
 
 
 async def cmd_practice(
     message: Message, state: FSMContext, person: Person | None, db: Database, t: Texts
 ) -> None:
-    organisations = await curated_organisations(db, person)
-    if not organisations:
-        await message.answer(t("practices.not_curator"))
-        return
-    if len(organisations) == 1:
-        await _start(message, state, organisations[0].id, t)
-        return
-    picker = organisation_picker(organisations, "orgs_practice", t)
-    await message.answer(t("practices.choose_org"), reply_markup=picker)
+    refusal, question = t("practices.not_curator"), t("practices.choose_org")
+    org_id = await pick_organisation(message, person, db, t, "orgs_practice", refusal, question)
+    if org_id is not None:
+        await _start(message, state, org_id, t)
 
 
 async def on_org_chosen(
@@ -79,12 +81,9 @@ async def on_title(message: Message, state: FSMContext, person: Person | None, t
     org_id = await form_organisation_or_end(message, state, person, t("practices.not_curator"))
     if org_id is None:
         return
-    title = practices.clean_title(message.text)
+    title = await read_answer(message, practices.clean_title, t("practices.bad_title"))
     if title is None:
-        await message.answer(t("practices.bad_title"))
         return
-    await state.update_data(title=title)
-    await state.set_state(PracticeForm.form)
     builder = InlineKeyboardBuilder()
     for form in FORMS:
         builder.button(
@@ -92,37 +91,31 @@ async def on_title(message: Message, state: FSMContext, person: Person | None, t
             callback_data=PracticeCallback(action="form", org=org_id, form=form),
         )
     builder.adjust(1)
-    await message.answer(t("practices.ask_form"), reply_markup=builder.as_markup())
+    question = t("practices.ask_form")
+    await next_step(message, state, PracticeForm.form, question, builder.as_markup(), title=title)
 
 
 async def on_link(message: Message, state: FSMContext, person: Person | None, t: Texts) -> None:
     org_id = await form_organisation_or_end(message, state, person, t("practices.not_curator"))
     if org_id is None:
         return
-    link = practices.clean_link(message.text)
+    hint = t("practices.bad_link", n=practices.LINK_MAX)
+    link = await read_answer(message, practices.clean_link, hint)
     if link is None:
-        await message.answer(t("practices.bad_link", n=practices.LINK_MAX))
         return
     data = await state.get_data()
-    await state.update_data(link=link)
-    await state.set_state(PracticeForm.confirm)
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("practices.save_button"), callback_data=PracticeCallback(action="save", org=org_id)
+    summary = t(
+        "practices.summary",
+        title=safe(str(data["title"])),
+        form=t(f"practices.forms.{data['form']}"),
+        link=safe(link),
     )
-    builder.button(
-        text=t("practices.cancel_button"),
-        callback_data=PracticeCallback(action="cancel", org=org_id),
+    keyboard = save_or_cancel(
+        t("practices.save_button"),
+        t("practices.cancel_button"),
+        lambda action: PracticeCallback(action=action, org=org_id),
     )
-    await message.answer(
-        t(
-            "practices.summary",
-            title=safe(str(data["title"])),
-            form=t(f"practices.forms.{data['form']}"),
-            link=safe(link),
-        ),
-        reply_markup=builder.as_markup(),
-    )
+    await next_step(message, state, PracticeForm.confirm, summary, keyboard, link=link)
 
 
 async def on_step_button(
@@ -145,9 +138,8 @@ async def on_step_button(
             await query.answer(t("hint.stale_button"))
             return
         await close_keyboard(query, message)
-        await state.update_data(form=callback_data.form)
-        await state.set_state(PracticeForm.link)
-        await message.answer(t("practices.ask_link"))
+        question = t("practices.ask_link")
+        await next_step(message, state, PracticeForm.link, question, form=callback_data.form)
     elif callback_data.action == "save" and current == PracticeForm.confirm.state:
         await close_keyboard(query, message)
         await _save(message, state, person, org_id, db, t)
@@ -219,15 +211,14 @@ async def on_not_text(message: Message, t: Texts) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    text = (F.text, ~F.text.startswith("/"))
     router.message(Command("practice"))(cmd_practice)
     router.message(Command("practices"))(cmd_practices)
     router.callback_query(PracticeCallback.filter(F.action == "org"))(on_org_chosen)
     router.callback_query(PracticeCallback.filter())(on_step_button)
-    router.message(PracticeForm.title, *text)(on_title)
-    router.message(PracticeForm.link, *text)(on_link)
-    router.message(PracticeForm.form, *text)(on_text_instead_of_button)
-    router.message(PracticeForm.confirm, *text)(on_text_instead_of_button)
+    router.message(PracticeForm.title, TYPED_ANSWER)(on_title)
+    router.message(PracticeForm.link, TYPED_ANSWER)(on_link)
+    router.message(PracticeForm.form, TYPED_ANSWER)(on_text_instead_of_button)
+    router.message(PracticeForm.confirm, TYPED_ANSWER)(on_text_instead_of_button)
     router.message(PracticeForm.title, ~F.text)(on_not_text)
     router.message(PracticeForm.link, ~F.text)(on_not_text)
     return router

@@ -9,10 +9,10 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import PageCallback, RoadmapDoneCallback
-from bot.i18n import Texts
 from bot.long_messages import paged_keyboard, send_long, show_page
-from bot.render import safe
-from mentoring import roadmap
+from i18n import Texts
+from i18n.markup import safe
+from mentoring.roadmap import service as roadmap
 from storage.db import Database
 from storage.people import Person
 from storage.roadmap import RoadmapItem

@@ -12,14 +12,16 @@ from aiogram.types import CallbackQuery, Message, User
 
 from bot.callbacks import ConsentCallback
 from bot.commands import ChatMenus
-from bot.i18n import Texts
 from bot.keyboards import consent_keyboard
-from bot.render import describe_memberships, safe
+from bot.render import describe_memberships
 from bot.settings import Settings
+from handlers.forms import TYPED_ANSWER
 from handlers.survey import show as show_survey
-from mentoring import registration
-from mentoring.invites import InviteProblem, check_invite
-from mentoring.questionnaires import QuestionnaireService
+from i18n import Texts
+from i18n.markup import safe
+from mentoring.people import registration
+from mentoring.people.invites import InviteProblem, check_invite
+from mentoring.questionnaires.service import QuestionnaireService
 from storage.db import Database
 from storage.people import Person
 
@@ -207,6 +209,6 @@ def build_router() -> Router:
     )
     router.callback_query(ConsentCallback.filter())(on_stale_consent)
     router.message(StateFilter(Registration.consent))(on_text_instead_of_consent)
-    router.message(StateFilter(Registration.name), F.text, ~F.text.startswith("/"))(on_name_given)
+    router.message(StateFilter(Registration.name), TYPED_ANSWER)(on_name_given)
     router.message(StateFilter(Registration.name), ~F.text)(on_non_text_name)
     return router

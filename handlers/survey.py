@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import SurveyCallback, SurveyStartCallback
-from bot.i18n import Texts
 from bot.keyboards import survey_keyboard, survey_start_keyboard
-from mentoring.parental import ensure_parent_code, needs_parent_consent
-from mentoring.profiles import INTAKE_CODES
-from mentoring.questionnaires import QuestionnaireService, Screen, Turn
+from i18n import Texts
+from mentoring.people.parental import ensure_parent_code, needs_parent_consent
+from mentoring.people.profiles import INTAKE_CODES
+from mentoring.questionnaires.service import QuestionnaireService, Screen, Turn
 from storage.db import Database
 from storage.people import Person
 from surveys.state import Press, TextInput, WrongKind
+
+
+# Filters are coroutines: aiogram runs a plain function or an F filter in a thread, and every
+# message in a private chat that gets this far would pay a trip there and back for each.
+async def typed_text(message: Message) -> bool:
+    """Text that is not a command."""
+    text = message.text or ""
+    return bool(text) and not text.startswith("/")
+
+
+async def no_text(message: Message) -> bool:
+    return not message.text
 
 
 async def in_survey(
@@ -56,13 +68,12 @@ async def _reply(
             chat_id,
             t("questionnaires.parent_needed", link=f"https://t.me/{me.username}?start={code}"),
         )
-    pending = await questionnaires.next_pending(person.id)
-    if pending is not None:
-        title = questionnaires.registry.get(pending.survey_code).title
+    if turn.queued is not None:
+        title = questionnaires.registry.get(turn.queued.survey_code).title
         await bot.send_message(
             chat_id,
             t("questionnaires.next_queued", title=getattr(title, locale)),
-            reply_markup=survey_start_keyboard(t, pending.id),
+            reply_markup=survey_start_keyboard(t, turn.queued.id),
         )
 
 
@@ -199,6 +210,6 @@ def build_router() -> Router:
     router.message(Command("survey"))(cmd_survey)
     router.callback_query(SurveyStartCallback.filter())(on_start_pressed)
     router.callback_query(SurveyCallback.filter())(on_survey_button)
-    router.message(F.text, ~F.text.startswith("/"), in_survey)(on_survey_text)
-    router.message(~F.text, in_survey)(on_survey_other_message)
+    router.message(typed_text, in_survey)(on_survey_text)
+    router.message(no_text, in_survey)(on_survey_other_message)
     return router

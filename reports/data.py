@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from storage.practices import PracticeRow
+
 __all__ = [
     "KPI_CODES",
     "FormStats",
@@ -13,7 +15,6 @@ __all__ = [
     "KpiValue",
     "OrganisationStats",
     "PairRow",
-    "PracticeRow",
     "ResponseRate",
     "SatisfactionFigures",
     "SatisfactionMethod",
@@ -125,15 +126,6 @@ class ImpactItem:
     mean_after: float | None
     change: float | None
     n: int
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeRow:
-    organisation: str
-    quarter: str
-    title: str
-    form: str
-    link: str
 
 
 @dataclass(frozen=True, slots=True)

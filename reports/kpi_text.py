@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mentoring.wording import number
+from i18n.wording import number
 from reports.data import KpiValue
 
 __all__ = ["HEADCOUNT_KPIS", "kpi_mark", "kpi_missing", "kpi_value", "pct"]

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mentoring.periods import period_title
+from i18n.wording import period_title
 from reports.data import KPI_CODES, OrganisationStats, SatisfactionFigures, StatsReport
 from reports.kpi_text import kpi_missing
 from reports.labels import label

@@ -13,20 +13,20 @@ from typing import Any
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.callbacks import MeetingActionCallback
-from bot.i18n import Translator
-from mentoring import digests
-from mentoring import meetings as meeting_service
-from mentoring.feedback_nudges import nudge_feedback
-from mentoring.notifications import enqueue_wave_reminder
-from scheduler.clock import Clock
-from scheduler.planners import (
+from i18n import Translator
+from mentoring.meetings import participants as meeting_participants
+from mentoring.notices import Action, MeetingStep, Notice
+from mentoring.questionnaires.feedback import nudge_feedback
+from mentoring.questionnaires.invitations import enqueue_wave_reminder
+from mentoring.roadmap import digests
+from mentoring.timing.planners import (
     OutboxItem,
     Participant,
     plan_meeting,
     plan_roadmap_reminders,
     plan_wave_nudges,
 )
+from scheduler.clock import Clock
 from storage import meetings as meeting_store
 from storage import organisations as org_store
 from storage import outbox
@@ -55,26 +55,13 @@ def _payload(
         kind=t(f"meetings.kind.{kind}"),
         **item.params,
     )
-    buttons = []
-    if item.kind == "meeting_held_question":
-        buttons = [
-            [
-                {
-                    "text": t(f"meetings.button.{action}"),
-                    "callback_data": MeetingActionCallback(
-                        action=action, meeting=meeting_id
-                    ).pack(),
-                }
-                for action in HELD_ACTIONS
-            ]
-        ]
-    return {
-        "text": text,
-        "buttons": buttons,
-        "parse_mode": None,
-        "respect_quiet_hours": item.respect_quiet_hours,
-        "timezone": item.timezone,
-    }
+    steps = HELD_ACTIONS if item.kind == "meeting_held_question" else ()
+    row = [
+        Action(t(f"meetings.button.{step}"), intent=MeetingStep(meeting_id, step)) for step in steps
+    ]
+    return Notice.of(text, row, marked=False).to_payload(
+        respect_quiet_hours=item.respect_quiet_hours, timezone=item.timezone
+    )
 
 
 NUDGE_LOOK_AHEAD = timedelta(days=4)  # waves whose deadline is near enough for a nudge
@@ -89,13 +76,9 @@ async def _participant(conn: AsyncConnection, person_id: int, role: str) -> Part
 
 
 def _notice(item: OutboxItem, text: str) -> dict[str, Any]:
-    return {
-        "text": text,
-        "buttons": [],
-        "parse_mode": None,
-        "respect_quiet_hours": item.respect_quiet_hours,
-        "timezone": item.timezone,
-    }
+    return Notice.of(text, marked=False).to_payload(
+        respect_quiet_hours=item.respect_quiet_hours, timezone=item.timezone
+    )
 
 
 async def _enqueue(conn: AsyncConnection, item: OutboxItem, text: str) -> bool:
@@ -200,8 +183,8 @@ class MeetingPlanner:
                 conn, ("confirmed",), now - LOOK_BACK, now + LOOK_AHEAD
             )
             for meeting in upcoming:
-                facts = await meeting_service.facts(conn, meeting)
-                people = await meeting_service.participants(conn, meeting)
+                facts = await meeting_participants.facts(conn, meeting)
+                people = await meeting_participants.participants(conn, meeting)
                 for item in plan_meeting(facts, people, now):
                     added += await outbox.enqueue(
                         conn,

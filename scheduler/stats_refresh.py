@@ -1,5 +1,5 @@
 """The stats refresh job: every few minutes, count the /stats periods for every organisation
-and store the snapshot large scopes read (mentoring/stats_facts.py).
+and store the snapshot large scopes read (mentoring/stats/facts.py).
 
 Skipped while the whole deployment has no more organisations than a scope counted live.
 """
@@ -10,10 +10,10 @@ import logging
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from mentoring.periods import Period, parse_period
-from mentoring.stats import DEFAULT_THRESHOLD
-from mentoring.stats_activity import period_choices
-from mentoring.stats_facts import LIVE_LIMIT, REFRESH_EVERY, refresh_snapshots
+from mentoring.stats.activity import period_choices
+from mentoring.stats.facts import LIVE_LIMIT, REFRESH_EVERY, refresh_snapshots
+from mentoring.stats.kpis import DEFAULT_THRESHOLD
+from mentoring.stats.periods import Period, parse_period
 from scheduler.clock import Clock
 from storage import stats as stats_store
 from storage.db import Database

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from reports.data import PracticeRow
 from storage.schema import organisations, practices
 
 __all__ = [
@@ -23,6 +22,15 @@ __all__ = [
     "quarter_of",
     "quarter_start",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeRow:
+    organisation: str
+    quarter: str
+    title: str
+    form: str
+    link: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """SQL aggregation for /stats and the analytical report: counts and rows, no KPI rules.
 
 Every query takes the organisation ids in scope; the rules (ages, targets, methods) live in
-`mentoring.stats`. Satisfaction reads `responses.satisfaction_score`, scored once at
+`mentoring.stats.kpis`. Satisfaction reads `responses.satisfaction_score`, scored once at
 submission, never the answers (DESIGN §2).
 """
 

@@ -2,7 +2,7 @@
 
 Every query is grouped in SQL and filtered by the organisation ids in scope, so that a region
 (1,000 organisations, 200,000 people) costs a handful of queries, never one per organisation.
-The rules (what an item means, how rows are shown) live in `mentoring.stats_activity`.
+The rules (what an item means, how rows are shown) live in `mentoring.stats.activity`.
 """
 
 from __future__ import annotations

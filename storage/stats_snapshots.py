@@ -1,5 +1,5 @@
 """Per-organisation snapshots of the /stats counts: written by the periodic refresh, read by
-large scopes. The facts are JSON made and read by `mentoring.stats_facts`."""
+large scopes. The facts are JSON made and read by `mentoring.stats.facts`."""
 
 from __future__ import annotations
 

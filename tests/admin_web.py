@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestServer
 
 from admin import AdminConfig, build_admin_app
 from admin.tokens import issue_login_token
-from bot.i18n import Translator
-from mentoring.stats_service import StatsService
+from i18n import Translator
+from mentoring.stats.service import StatsService
 from storage import people
 from storage.db import Database
 

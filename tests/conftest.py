@@ -9,11 +9,12 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import User
 
 from bot.factory import build_dispatcher
-from bot.i18n import Translator, load_translator
 from bot.settings import Settings
+from i18n import Translator, load_translator
 from sandbox import SandboxServer
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.admin_web import AdminWeb, admin_web
 from tests.chat import ChatUser
 from tests.recording import RecordingSession
 
@@ -44,6 +45,12 @@ async def db(db_url: str) -> AsyncIterator[Database]:
     await upgrade(database)
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def web(db: Database, translator: Translator) -> AsyncIterator[AdminWeb]:
+    async with admin_web(db, translator) as env:
+        yield env
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from mentoring.invites import create_invite
-from mentoring.organisations import create_organisation
+from mentoring.people.invites import create_invite
+from mentoring.people.organisations import create_organisation
 from storage import invites as invite_store
 from storage import pairs as pair_store
 from storage import people as people_store

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mentoring import demo_people
+from mentoring.demo import people as demo_people
 from storage import demo as demo_store
 from storage.db import Database
 

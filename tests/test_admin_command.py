@@ -14,8 +14,8 @@ from pydantic import SecretStr
 from admin.secret import ensure_secret_key
 from admin.tokens import read_login_token
 from bot.factory import build_dispatcher
-from bot.i18n import Translator
 from bot.settings import Settings
+from i18n import Translator
 from storage import people
 from storage.db import Database
 from tests.chat import ChatUser

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import Translator
+from i18n import Translator
 from storage import practices as practice_store
 from storage.db import Database
 from tests.admin_web import AdminWeb, admin_web, make_person

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.base import cli
-from bot.i18n import Translator
-from mentoring.headcounts import headcounts_of
+from i18n import Translator
+from mentoring.stats.headcounts import headcounts_of
 from storage.db import Database
 from storage.headcounts import Headcount
 from tests.admin_web import AdminWeb, admin_web, make_person

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from admin.spreadsheets import read_table
-from bot.i18n import Translator
-from mentoring.imports import Problem, parse_table
+from i18n import Translator
+from mentoring.people.imports import Problem, parse_table
 from reports.sheets import write_csv, write_xlsx
 from storage import audit
 from storage import imports as import_store
@@ -236,7 +236,7 @@ async def test_a_row_the_database_refuses_is_reported_and_the_others_land(
 ) -> None:
     from datetime import UTC, datetime
 
-    from mentoring import imports
+    from mentoring.people import imports
 
     school = await make_school(db)
     # The batch gets a clashing pair of codes; retried row by row, the 2nd clashes again.

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from admin.tokens import issue_login_token
-from bot.i18n import Translator
+from i18n import Translator
 from storage.db import Database
 from tests.admin_web import BASE_URL, SECRET, AdminWeb, admin_web, make_person
 from tests.factories import make_school

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.i18n import Translator
-from mentoring import meetings as meeting_service
-from mentoring.organisations import create_organisation
-from mentoring.pair_notices import approve
-from mentoring.pairs import propose
+from i18n import Translator
+from mentoring.meetings import service as meeting_service
+from mentoring.pairs.notices import approve
+from mentoring.pairs.service import propose
+from mentoring.people.organisations import create_organisation
 from storage import consents
 from storage import meetings as meeting_store
 from storage import pairs as pair_store

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.i18n import Translator
-from mentoring import registration
+from i18n import Translator
+from mentoring.people import registration
 from storage import organisations as org_store
 from storage.db import Database
 from tests.admin_web import AdminWeb, admin_web, make_person

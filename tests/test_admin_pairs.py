@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import Translator
+from i18n import Translator
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database

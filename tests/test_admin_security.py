@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from admin.tokens import issue_login_token
-from bot.i18n import Translator
+from i18n import Translator
 from storage import organisations as org_store
 from storage.db import Database
 from tests.admin_web import SECRET, AdminWeb, admin_web, make_person

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from bot.i18n import Translator
+from i18n import Translator
 from storage.db import Database
 from storage.schema import outbox
 from tests.admin_web import AdminWeb, admin_web, make_person

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.base import cli
-from mentoring import registration
+from mentoring.people import registration
 from storage.db import Database
 from storage.schema import consents, outbox, survey_assignments
 from tests.factories import make_invite, make_school

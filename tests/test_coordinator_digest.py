@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.i18n import Translator
-from mentoring import registration
-from mentoring.digests import plan_coordinator_digests
-from mentoring.invites import create_invite
-from mentoring.roadmap import import_roadmap
+from i18n import Translator
+from mentoring.people import registration
+from mentoring.people.invites import create_invite
+from mentoring.roadmap.digests import plan_coordinator_digests
+from mentoring.roadmap.service import import_roadmap
 from storage.db import Database
 from storage.schema import outbox
 from tests.factories import make_school

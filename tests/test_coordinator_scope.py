@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.callbacks import StatsCallback
-from mentoring.invites import InviteError, create_invite
-from mentoring.organisations import create_organisation
+from mentoring.people.invites import InviteError, create_invite
+from mentoring.people.organisations import create_organisation
 from storage.db import Database
 from tests.chat import ChatUser
 from tests.factories import make_invite

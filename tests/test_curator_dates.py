@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from mentoring.waves import organisation_today
+from mentoring.questionnaires.waves import organisation_today
 from storage.db import Database
 from storage.schema import organisations
 from tests.chat import ChatUser

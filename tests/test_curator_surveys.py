@@ -12,6 +12,7 @@ from storage.db import Database
 from storage.schema import consents, outbox
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
+from tests.outbox_payloads import buttons
 from tests.survey_driver import answer_survey
 
 NewUser = Callable[..., ChatUser]
@@ -43,7 +44,7 @@ async def invitations(db: Database) -> list[dict[str, object]]:
 def start_data(invitation: dict[str, object]) -> str:
     payload = invitation["payload"]
     assert isinstance(payload, dict)
-    return str(payload["buttons"][0][0]["callback_data"])
+    return str(buttons(payload)[0][0]["callback_data"])
 
 
 async def test_wave_launch_invites_and_responses_show_who_answered(

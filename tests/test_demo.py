@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from mentoring.demo import DemoSize, RealPeopleError, write_demo
-from mentoring.stats import build_report, parse_period, school_year_of
-from mentoring.stats_activity import impact_questions
+from mentoring.demo.seed import DemoSize, RealPeopleError, write_demo
+from mentoring.stats.activity import impact_questions
+from mentoring.stats.kpis import build_report, parse_period, school_year_of
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import answers, organisations, pairs, people, responses

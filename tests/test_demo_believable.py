@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from mentoring.demo import DemoSize, write_demo
-from mentoring.headcounts import Headcount, _check
-from mentoring.periods import parse_period, school_year_of
-from mentoring.stats import build_report
+from mentoring.demo.seed import DemoSize, write_demo
+from mentoring.stats.headcounts import Headcount, _check
+from mentoring.stats.kpis import build_report
+from mentoring.stats.periods import parse_period, school_year_of
 from storage.db import Database
 from storage.schema import headcounts, meetings, organisations, survey_waves
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.i18n import Translator
-from mentoring import registration
-from mentoring.digests import collect, plan_digests, render
-from mentoring.roadmap import import_roadmap, items_of
+from i18n import Translator
+from mentoring.people import registration
+from mentoring.roadmap.digests import collect, plan_digests, render
+from mentoring.roadmap.service import import_roadmap, items_of
 from storage import organisations as org_store
 from storage.db import Database
 from tests.factories import make_invite, make_school

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.callbacks import MeetingActionCallback, PairMeetingCallback
-from bot.i18n import Translator, load_translator
+from i18n import Translator, load_translator
 from sandbox import SandboxClient, SandboxServer
 from scheduler.clock import FakeClock
 from scheduler.jobs import MeetingPlanner

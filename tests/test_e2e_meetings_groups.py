@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mentoring.organisations import create_organisation
+from mentoring.people.organisations import create_organisation
 from sandbox import SandboxClient, SandboxServer
 from storage import pairs as pair_store
 from storage.db import Database

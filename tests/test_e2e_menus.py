@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mentoring.invites import create_invite
+from mentoring.people.invites import create_invite
 from sandbox import SandboxClient, SandboxServer
 from storage.db import Database
 from storage.migrate import upgrade

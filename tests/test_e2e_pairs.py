@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import load_translator
-from mentoring import pairs
-from mentoring.organisations import create_organisation
-from mentoring.waves import record_group_meeting
+from i18n import load_translator
+from mentoring.pairs import service as pairs
+from mentoring.people.organisations import create_organisation
+from mentoring.questionnaires.waves import record_group_meeting
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage import pairs as pair_store
 from storage import people as people_store

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import load_translator
-from mentoring.organisations import create_organisation
+from i18n import load_translator
+from mentoring.people.organisations import create_organisation
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from scheduler.clock import FakeClock
 from scheduler.jobs import MeetingPlanner

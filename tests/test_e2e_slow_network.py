@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from mentoring.organisations import create_organisation
+from mentoring.people.organisations import create_organisation
 from sandbox import SandboxClient, SandboxServer
 from storage.db import Database
 from storage.migrate import upgrade

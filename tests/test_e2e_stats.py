@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from bot.callbacks import StatsCallback
-from mentoring.invites import create_invite
-from mentoring.organisations import create_organisation
-from mentoring.stats import school_year_of
+from mentoring.people.invites import create_invite
+from mentoring.people.organisations import create_organisation
+from mentoring.stats.kpis import school_year_of
 from sandbox import ChatMessage, SandboxClient, SandboxServer, SandboxUser
 from storage import headcounts as headcount_store
 from storage import pairs as pair_store

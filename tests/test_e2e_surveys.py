@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from mentoring.organisations import create_organisation
+from mentoring.people.organisations import create_organisation
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage.db import Database
 from storage.migrate import upgrade

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.i18n import Translator
-from mentoring.waves import start_feedback
+from i18n import Translator
+from mentoring.questionnaires.feedback import start_feedback
 from storage.db import Database
 from storage.schema import outbox, responses, survey_assignments
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
 from tests.factories import make_school, register_student_mentee
+from tests.outbox_payloads import buttons
 from tests.survey_driver import answer_survey
 
 
@@ -57,7 +58,7 @@ async def test_feedback_for_a_meeting_is_queued_once_and_answered(
     assert "Как прошла встреча" in payload["text"]
     assert tuple(subject) == ("meeting", 42)
 
-    await nina.press_data((await nina.send("/help"))[-1], payload["buttons"][0][0]["callback_data"])
+    await nina.press_data((await nina.send("/help"))[-1], buttons(payload)[0][0]["callback_data"])
     asked = await answer_survey(nina, db, nina.user.id, {"usefulness": "9", "fit": "8"})
     assert {"usefulness", "as_planned", "fit"} <= set(asked)
     async with db.connect() as conn:
@@ -70,7 +71,7 @@ async def test_one_nudge_a_day_later_only_if_unanswered(
 ) -> None:
     from datetime import timedelta
 
-    from mentoring.feedback_nudges import nudge_feedback
+    from mentoring.questionnaires.feedback import nudge_feedback
 
     school = await make_school(db)
     oleg = new_user("Олег")

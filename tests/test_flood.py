@@ -11,8 +11,8 @@ from aiogram.types import User
 
 from bot.factory import build_dispatcher
 from bot.flood import FloodLimit, Verdict
-from bot.i18n import Translator
 from bot.settings import Settings
+from i18n import Translator
 from scheduler.clock import FakeClock
 from storage.db import Database
 from tests.chat import ChatUser

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from bot.i18n import Translator
-from mentoring import meetings
-from mentoring.erasure import forget_person
+from i18n import Translator
+from mentoring.meetings import service as meetings
+from mentoring.people.erasure import forget_person
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database, sqlite_path

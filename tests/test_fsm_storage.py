@@ -7,8 +7,9 @@ from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.fsm_storage import SQLStorage
+from storage.conversations import forget_user
 from storage.db import Database
-from storage.fsm import SQLStorage, forget_user
 from storage.migrate import upgrade
 
 

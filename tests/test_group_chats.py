@@ -24,10 +24,10 @@ from sqlalchemy import func, select
 
 from bot.callbacks import MeetingKindCallback, StatsCallback, SurveyCallback
 from bot.commands import commands_for
-from bot.i18n import Translator
 from bot.settings import Settings
 from handlers.admin import cmd_admin
-from mentoring.parental import ensure_parent_code
+from i18n import Translator
+from mentoring.people.parental import ensure_parent_code
 from storage import people as people_store
 from storage.db import Database
 from storage.people import ROLES

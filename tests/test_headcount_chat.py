@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.callbacks import HeadcountCallback
-from mentoring.headcounts import headcounts_of, set_headcounts
-from mentoring.stats import school_year_of
+from mentoring.stats.headcounts import headcounts_of, set_headcounts
+from mentoring.stats.kpis import school_year_of
 from storage.db import Database
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school

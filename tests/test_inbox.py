@@ -10,10 +10,10 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Message, Update
 from sqlalchemy import select
 
-from bot.i18n import Translator
 from bot.inbox import InboxProcessor
 from bot.reply_journal import ReplyJournal
-from mentoring.erasure import forget_person
+from i18n import Translator
+from mentoring.people.erasure import forget_person
 from storage import inbox, people
 from storage.db import Database, sqlite_path
 from storage.schema import inbox as inbox_table

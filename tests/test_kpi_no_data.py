@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.i18n import Translator
+from i18n import Translator
 from reports.data import KpiValue
 from reports.kpi_text import kpi_mark, kpi_value, pct
 from storage.db import Database

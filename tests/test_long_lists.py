@@ -22,9 +22,10 @@ from bot.callbacks import (
     PairsCallback,
     PaperConsentCallback,
 )
-from bot.i18n import Translator
 from bot.long_messages import PAGE_SIZE, TEXT_LIMIT, visible_length
-from mentoring import pairs, waves
+from i18n import Translator
+from mentoring.pairs import service as pairs
+from mentoring.questionnaires import waves
 from sandbox.formatting import parse_html
 from storage.db import Database
 from surveys.definitions import load_definitions

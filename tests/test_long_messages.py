@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.callbacks import PageCallback
-from bot.i18n import Translator
 from bot.long_messages import (
     CAPTION_LIMIT,
     MAX_BUTTONS,
@@ -19,6 +18,7 @@ from bot.long_messages import (
     split_text,
     visible_length,
 )
+from i18n import Translator
 from sandbox.formatting import parse_html, render, utf16_len
 
 

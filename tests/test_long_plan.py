@@ -13,10 +13,10 @@ from aiogram import Bot
 from aiogram.types import Message
 
 from bot.long_messages import TEXT_LIMIT, visible_length
-from mentoring import plans
+from bot.outbox_dispatcher import OutboxDispatcher
+from mentoring.pairs import plans
 from sandbox.formatting import parse_html
 from scheduler.clock import FakeClock
-from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from storage import outbox
 from storage import pairs as pair_store

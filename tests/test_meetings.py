@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.callbacks import MeetingActionCallback
-from bot.i18n import Translator
-from mentoring import meetings as service
-from mentoring.organisations import create_organisation
+from i18n import Translator
+from mentoring.meetings import outcomes, service
+from mentoring.people.organisations import create_organisation
 from scheduler.clock import FakeClock
 from scheduler.jobs import MeetingPlanner
 from storage import meetings as meeting_store
@@ -22,6 +22,7 @@ from storage.schema import outbox
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
 from tests.factories import make_approved_pair, make_member
+from tests.outbox_payloads import buttons
 
 NewUser = Callable[..., ChatUser]
 
@@ -113,12 +114,12 @@ async def check_flow(db: Database, new_user: NewUser, translator: Translator, tz
     assert "Встреча назначена" in (mentor.last().text or "")
     [(chat, _, _, payload)] = await rows(db, "meeting_proposed")
     assert chat == mentee.user.id and "16:30" in payload["text"]
-    labels = [b["text"] for b in payload["buttons"][0]]
+    labels = [b["text"] for b in buttons(payload)[0]]
     assert labels == ["Подтвердить", "Отклонить", "Другое время"]
 
     # the mentee presses "Подтвердить" on the message the outbox would deliver
     message = await mentee.send("/meetings")
-    confirm = payload["buttons"][0][0]["callback_data"]
+    confirm = buttons(payload)[0][0]["callback_data"]
     await mentee.press_data(message[-1], confirm)
     assert "подтверждена" in (mentee.last().text or "")
     [(to_mentor, _, _, _)] = await rows(db, "meeting_confirmed")
@@ -147,8 +148,8 @@ async def check_flow(db: Database, new_user: NewUser, translator: Translator, tz
     # after the meeting the mentor answers "Состоялась" → feedback due an hour after the end
     registry = load_definitions()
     mentor_person = await _person(db, mentor)
-    meeting_id = MeetingActionCallback.unpack(question["buttons"][0][0]["callback_data"]).meeting
-    outcome = await service.record_outcome(
+    meeting_id = MeetingActionCallback.unpack(buttons(question)[0][0]["callback_data"]).meeting
+    outcome = await outcomes.record_outcome(
         db,
         translator,
         registry,

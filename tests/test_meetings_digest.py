@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
-from mentoring.digests import plan_digests
+from i18n import Translator
+from mentoring.roadmap.digests import plan_digests
 from storage.db import Database
 from tests.chat import ChatUser
 from tests.test_meetings import rows, setup_pair

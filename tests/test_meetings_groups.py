@@ -9,17 +9,18 @@ import pytest
 from aiogram.types import Message
 
 from bot.callbacks import MeetingActionCallback
-from bot.i18n import Translator
-from mentoring import meetings as service
-from mentoring.organisations import create_organisation
+from bot.outbox_dispatcher import OutboxDispatcher
+from i18n import Translator
+from mentoring.meetings import service
+from mentoring.people.organisations import create_organisation
 from scheduler.clock import FakeClock
-from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
 from tests.chat import ChatUser
 from tests.factories import make_member
+from tests.outbox_payloads import buttons
 from tests.test_meetings import NewUser, _person, rows
 from tests.test_pairs import cohort, pair_notices
 
@@ -84,7 +85,7 @@ async def make_group(db: Database, new_user: NewUser) -> Group:
 
 
 def confirm_data(payload: dict) -> str:  # type: ignore[type-arg]
-    return str(payload["buttons"][0][0]["callback_data"])
+    return str(buttons(payload)[0][0]["callback_data"])
 
 
 async def invitation_to(db: Database, user: ChatUser, kind: str = "meeting_proposed") -> dict:  # type: ignore[type-arg]
@@ -249,10 +250,10 @@ async def test_only_the_mentor_gets_the_first_meeting_button(
     mentors = [c for c in notices if c not in mentees]
     assert mentors and all(c in notices for c in mentees)
     for chat in mentees:
-        assert notices[chat]["buttons"] == []
+        assert buttons(notices[chat]) == []
         assert "Первую встречу предложит наставник" in str(notices[chat]["text"])
     for chat in mentors:
-        labels = [b["text"] for row in notices[chat]["buttons"] for b in row]  # type: ignore[attr-defined]
+        labels = [b["text"] for row in buttons(notices[chat]) for b in row]  # type: ignore[attr-defined]
         assert labels == ["Предложить первую встречу"]
 
 

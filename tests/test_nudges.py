@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from bot.i18n import Translator
+from i18n import Translator
 from scheduler.jobs import plan_deadline_reminders
 from storage import surveys
 from storage.db import Database
 from storage.schema import survey_assignments
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
+from tests.outbox_payloads import buttons
 from tests.test_meetings import rows, setup_pair
 
 NewUser = Callable[..., ChatUser]
@@ -65,5 +66,5 @@ async def test_nudges_only_to_non_responders(
     assert deadline.strftime("%d.%m.%Y") in payload["text"]
     # The same reminder as the back office's «Напомнить»: text and a button that starts it.
     assert "ждёт ваших ответов" in payload["text"]
-    assert payload["buttons"][0][0]["text"] == "Начать"
+    assert buttons(payload)[0][0]["text"] == "Начать"
     assert payload["respect_quiet_hours"] is True

@@ -13,12 +13,12 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.long_messages import TEXT_LIMIT, visible_length
+from bot.outbox_dispatcher import OutboxDispatcher
 from sandbox.formatting import parse_html
 from scheduler.clock import FakeClock
-from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from storage.db import Database
-from tests.test_outbox import T0, ScriptedSession, counts, new_person, put, row
+from tests.outbox_cases import T0, ScriptedSession, counts, new_person, put, row
 
 LINES = [f"<b>{n}.</b> Иванова Мария Петровна — встреча в кабинете № {n}" for n in range(1, 301)]
 LONG = "\n".join(LINES)  # about 15,000 characters shown: four messages

@@ -13,11 +13,11 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.outbox_dispatcher import OutboxDispatcher
 from sandbox.client import SandboxClient
 from sandbox.client_user import SandboxUser
 from sandbox.server import SandboxServer
 from scheduler.clock import SystemClock
-from scheduler.outbox_dispatcher import OutboxDispatcher
 from scheduler.rate_limit import RateLimiter
 from storage import outbox, people
 from storage.db import Database

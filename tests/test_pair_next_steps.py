@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.i18n import Translator
-from mentoring import pair_notices
+from i18n import Translator
+from mentoring.pairs import notices as pair_notices
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database

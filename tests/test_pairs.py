@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.callbacks import PairDissolveCallback, PairsCallback
-from bot.i18n import Translator
-from mentoring import pairs
-from mentoring.digests import collect
-from mentoring.waves import start_feedback
+from i18n import Translator
+from mentoring.pairs import service as pairs
+from mentoring.questionnaires.feedback import start_feedback
+from mentoring.roadmap.digests import collect
 from storage import organisations as org_store
 from storage import pairs as pair_store
 from storage import people as people_store
@@ -22,6 +22,7 @@ from storage.schema import outbox
 from surveys.definitions import load_definitions
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
+from tests.outbox_payloads import buttons
 from tests.survey_driver import answer_survey
 
 NewUser = Callable[..., ChatUser]
@@ -277,7 +278,7 @@ async def answer_feedback(
                 )
             )
         ).scalar_one()
-    await user.press_data((await user.send("/help"))[-1], payload["buttons"][0][0]["callback_data"])
+    await user.press_data((await user.send("/help"))[-1], buttons(payload)[0][0]["callback_data"])
     await answer_survey(user, db, user.user.id, {"usefulness": "7", "fit": fit})
 
 

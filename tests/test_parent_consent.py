@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from mentoring.parental import ParentCodeProblem, grant_parent_consent
+from mentoring.people.parental import ParentCodeProblem, grant_parent_consent
 from storage.db import Database
 from storage.schema import consents
 from tests.chat import ChatUser

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.planners import MeetingFacts, Participant, digest_day, plan_meeting
-from scheduler.quiet_hours import in_quiet_hours
+from mentoring.timing.planners import MeetingFacts, Participant, digest_day, plan_meeting
+from mentoring.timing.quiet_hours import in_quiet_hours
 
 MENTOR = Participant(1, 101, "ru", "mentor", pupil=False)
 PUPIL = Participant(2, 102, "ru", "mentee", pupil=True)

@@ -11,8 +11,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.callbacks import PlanCallback, PlanStepCallback
-from mentoring import pairs
-from mentoring.plans import parse_activities, parse_goal
+from mentoring.pairs import service as pairs
+from mentoring.pairs.plans import parse_activities, parse_goal
 from storage import pairs as pair_store
 from storage import people as people_store
 from storage.db import Database
@@ -180,6 +180,6 @@ def test_both_locales_define_the_same_plan_keys() -> None:
         return {k for key, value in node.items() for k in keys(value, f"{prefix}.{key}")}
 
     def load(locale: str) -> Any:
-        return yaml.safe_load((ROOT / "bot/locales" / locale / "plans.yaml").read_text("utf-8"))
+        return yaml.safe_load((ROOT / "i18n/locales" / locale / "plans.yaml").read_text("utf-8"))
 
     assert keys(load("ru")) == keys(load("en"))

@@ -13,15 +13,15 @@ from sqlalchemy import select
 
 from bot.callbacks import PracticeCallback
 from bot.cli.base import cli
-from bot.i18n import load_translator
-from mentoring import practices
-from mentoring.stats import build_report, parse_period
-from reports.data import PracticeRow
+from i18n import load_translator
+from mentoring.stats import practices
+from mentoring.stats.kpis import build_report, parse_period
 from reports.xlsx import analytical_report
 from storage import practices as practice_store
 from storage import roadmap as roadmap_store
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.practices import PracticeRow
 from storage.schema import people
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school

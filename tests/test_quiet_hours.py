@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.quiet_hours import in_quiet_hours, shift_out_of_quiet_hours
+from mentoring.timing.quiet_hours import in_quiet_hours, shift_out_of_quiet_hours
 
 MOSCOW = "Europe/Moscow"  # UTC+3, no DST
 VLADIVOSTOK = "Asia/Vladivostok"  # UTC+10, no DST

@@ -22,7 +22,7 @@ from reports.charts import (
 )
 from reports.data import KPI_CODES, ImpactItem, KpiValue, OrganisationStats, SatisfactionFigures
 
-LOCALES = Path(__file__).resolve().parents[1] / "bot" / "locales"
+LOCALES = Path(__file__).resolve().parents[1] / "i18n" / "locales"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TARGETS = dict(zip(KPI_CODES, (70, 10, 70, 30, 85, 85, 100), strict=True))
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from bot.callbacks import RoadmapDoneCallback
-from mentoring import roadmap
-from mentoring.organisations import create_organisation
+from mentoring.people.organisations import create_organisation
+from mentoring.roadmap import service as roadmap
 from storage import people as people_store
 from storage import roadmap as roadmap_store
 from storage.db import Database

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from mentoring.roadmap import dated_items, load_template
-from scheduler.planners import (
+from mentoring.roadmap.service import dated_items, load_template
+from mentoring.timing.planners import (
     Participant,
     plan_roadmap_reminders,
     plan_wave_nudges,

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from bot.i18n import Translator
-from mentoring import roadmap, waves
-from mentoring.pair_notices import approve
-from mentoring.pairs import propose
+from i18n import Translator
+from mentoring.pairs.notices import approve
+from mentoring.pairs.service import propose
+from mentoring.questionnaires import waves
+from mentoring.roadmap import service as roadmap
 from storage import people as people_store
 from storage.db import Database
 from surveys.definitions import load_definitions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring.names import dative, genitive
+from i18n.names import dative, genitive
 from storage import people as people_store
 from storage.db import Database
 from tests.test_pairs import NewUser

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.i18n import Translator
-from mentoring.periods import period_title
-from mentoring.wording import number, percent, zone_label
+from i18n import Translator
+from i18n.wording import number, percent, period_title, zone_label
 from storage.db import Database
 from tests.test_meetings import setup_pair
 from tests.test_pairs import NewUser
@@ -52,7 +51,7 @@ def _flat(prefix: str, node: Any, out: dict[str, str]) -> None:
 
 def _ru_texts() -> dict[str, str]:
     texts: dict[str, str] = {}
-    for path in sorted((ROOT / "bot" / "locales" / "ru").glob("*.yaml")):
+    for path in sorted((ROOT / "i18n" / "locales" / "ru").glob("*.yaml")):
         _flat("", yaml.safe_load(path.read_text(encoding="utf-8")) or {}, texts)
     for path in sorted((ROOT / "surveys" / "data").glob("*.yaml")):
         found: dict[str, str] = {}

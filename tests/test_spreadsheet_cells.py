@@ -16,12 +16,13 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.cli.base import cli
-from bot.i18n import Translator
-from reports.data import PairRow, PracticeRow
+from i18n import Translator
+from reports.data import PairRow
 from reports.sheets import write_csv, write_xlsx
 from reports.xlsx import analytical_report
 from storage import pairs as pair_store
 from storage.db import Database
+from storage.practices import PracticeRow
 from tests.admin_web import AdminWeb, admin_web, make_person
 from tests.factories import make_member, make_school
 from tests.test_admin_import import _upload

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import Workbook
 
 from admin.spreadsheets import MAX_CELL_CHARS, SpreadsheetError, Unreadable, read_table
-from bot.i18n import Translator
-from mentoring.imports import parse_table
+from i18n import Translator
+from mentoring.people.imports import parse_table
 from reports.sheets import write_xlsx
 from storage.db import Database
 from tests.admin_web import AdminWeb, admin_web, make_person

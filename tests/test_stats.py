@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from mentoring.stats import build_report, parse_period
+from mentoring.stats.kpis import build_report, parse_period
 from reports.data import StatsReport
 from storage import headcounts as headcount_store
 from storage.db import Database
@@ -232,7 +232,7 @@ async def test_satisfaction_share_and_mean_with_response_rates(db: Database) -> 
 
 
 async def test_no_headcount_means_no_value_and_targets_follow_overrides(db: Database) -> None:
-    from mentoring.targets import default_targets, set_target
+    from mentoring.stats.targets import default_targets, set_target
 
     school, _ = await programme(db)
     period = parse_period("2025")

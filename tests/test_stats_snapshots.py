@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentoring.demo import DemoSize, write_demo
-from mentoring.organisations import create_organisation
-from mentoring.stats import build_report, parse_period
-from mentoring.stats_facts import LIVE_LIMIT, MAX_AGE, OrgFacts, live_facts, refresh_snapshots
+from mentoring.demo.seed import DemoSize, write_demo
+from mentoring.people.organisations import create_organisation
+from mentoring.stats.facts import LIVE_LIMIT, MAX_AGE, OrgFacts, live_facts, refresh_snapshots
+from mentoring.stats.kpis import build_report, parse_period
 from reports.data import StatsReport
 from scheduler.clock import FakeClock
 from scheduler.stats_refresh import StatsRefresher

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from surveys.definitions import load_definitions
-from tests.test_survey_engine import Session, answer_until, context, tour
+from tests.survey_session import Session, answer_until, context, tour
 
 EXAMPLE = re.compile(r"например (\d\d)\.(\d\d)\.(\d{4})")
 

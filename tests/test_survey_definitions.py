@@ -24,7 +24,7 @@ SHIPPED = {
     "intake_mentee", "intake_mentor", "preference_mentee", "preference_mentor", "feedback",
     "satisfaction_mentee", "satisfaction_mentor",
 }  # fmt: skip
-# What mentoring/matching.py reads from the intake; renaming one breaks matching.
+# What mentoring/matching/solver.py reads from the intake; renaming one breaks matching.
 MATCHING_CODES = {
     "position", "school_class", "birth_date", "experience_years", "subjects", "interests",
     "preferred_form", "kind", "format", "free_times", "share_contact",
@@ -198,7 +198,7 @@ def texts(locale: str) -> Any:
             name = f"{prefix}.{key}" if prefix else str(key)
             walk(name, value) if isinstance(value, dict) else flat.__setitem__(name, str(value))
 
-    walk("", yaml.safe_load((ROOT / "bot/locales" / locale / "survey.yaml").read_text("utf-8")))
+    walk("", yaml.safe_load((ROOT / "i18n/locales" / locale / "survey.yaml").read_text("utf-8")))
     return lambda key, **params: flat[key].format(**params)
 
 

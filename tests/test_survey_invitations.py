@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot.i18n import Translator
-from mentoring.waves import record_group_meeting, start_feedback
+from i18n import Translator
+from mentoring.questionnaires.feedback import start_feedback
+from mentoring.questionnaires.waves import record_group_meeting
 from storage.db import Database
 from storage.schema import outbox
 from surveys.definitions import load_definitions

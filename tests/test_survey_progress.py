@@ -8,7 +8,7 @@ from typing import Any
 
 from surveys.definitions import SurveyDefinition, load_definitions
 from surveys.engine import ResponseState, render
-from tests.test_survey_engine import PUPIL_ANSWERS, RU, Session, context, tour
+from tests.survey_session import PUPIL_ANSWERS, RU, Session, context, tour
 
 PROGRESS = re.compile(r"Вопрос (\d+) из (\d+)")
 

@@ -9,8 +9,8 @@ from aiogram.types import User
 from sqlalchemy import func, select
 
 from bot.factory import build_dispatcher
-from bot.i18n import Translator
 from bot.settings import Settings
+from i18n import Translator
 from storage.db import Database
 from storage.schema import responses
 from surveys.definitions import Registry, load_definitions

@@ -14,7 +14,7 @@ from admin.guards import require_manage
 from admin.jobs import Job
 from admin.render import BASE, redirect, render, texts_for
 from admin.spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, read_table
-from mentoring.imports import IMPORT_ROLES, ImportReport, import_people, parse_table
+from mentoring.people.imports import IMPORT_ROLES, ImportReport, import_people, parse_table
 from reports.sheets import write_csv
 from storage import organisations as org_store
 from storage.db import Database

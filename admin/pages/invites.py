@@ -11,7 +11,7 @@ from admin.context import actor_of, context_of
 from admin.guards import id_in_path, require_manage, visible_organisation
 from admin.qr import qr_png, qr_svg
 from admin.render import BASE, redirect, render
-from mentoring.invites import InviteError, create_invite, deep_link
+from mentoring.people.invites import InviteError, create_invite, deep_link
 from storage import imports as import_store
 from storage import invites as invite_store
 from storage.invites import Invite

@@ -1,6 +1,6 @@
 """Meetings of pairs (встречи): per organisation, upcoming and past; held / not held.
 
-The outcome goes through `mentoring.meetings.record_outcome`, the same service as the
+The outcome goes through `mentoring.meetings.outcomes.record_outcome`, the same service as the
 chat's buttons: it checks the rights again and starts the feedback questionnaires.
 """
 
@@ -17,7 +17,8 @@ from admin.context import actor_of, context_of
 from admin.guards import id_in_path, require_manage, visible_organisation
 from admin.pages.reports import bot_texts
 from admin.render import BASE, redirect, render
-from mentoring import meetings as meeting_service
+from mentoring.meetings import outcomes
+from mentoring.meetings import service as meeting_service
 from storage import meetings as meeting_store
 from storage import organisations as org_store
 from storage import pairs as pair_store
@@ -133,7 +134,7 @@ def _local_moment(day: str, clock: str, timezone: str) -> datetime | None:
 @routes.post("/meetings/{org_id}/schedule", name="meetings_schedule")
 async def meetings_schedule(request: web.Request) -> web.Response:
     """A curator proposes a pair's meeting (or announces the all-pairs one) as in the chat:
-    `mentoring.meetings.create` checks the rights and invites the members."""
+    `mentoring.meetings.service.create` checks the rights and invites the members."""
     actor = actor_of(request)
     organisation = await visible_organisation(request, actor)
     require_manage(actor, organisation.id)
@@ -182,7 +183,7 @@ async def meetings_outcome(request: web.Request) -> web.Response:
     held = str(form.get("held", ""))
     if held not in ("1", "0"):
         raise web.HTTPBadRequest()
-    outcome = await meeting_service.record_outcome(
+    outcome = await outcomes.record_outcome(
         ctx.config.db,
         ctx.config.translator,
         ctx.registry,

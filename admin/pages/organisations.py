@@ -8,7 +8,12 @@ from admin.context import actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.invites import invite_cards
 from admin.render import BASE, redirect, render
-from mentoring.headcounts import (
+from mentoring.people.organisations import (
+    OrganisationError,
+    create_organisation,
+    update_organisation,
+)
+from mentoring.stats.headcounts import (
     MAX_YEAR,
     MIN_YEAR,
     HeadcountError,
@@ -16,8 +21,7 @@ from mentoring.headcounts import (
     parse_count,
     set_headcounts,
 )
-from mentoring.organisations import OrganisationError, create_organisation, update_organisation
-from mentoring.stats import school_year_of
+from mentoring.stats.kpis import school_year_of
 from storage import organisations as org_store
 from storage.organisations import ORGANISATION_KINDS
 

@@ -1,7 +1,7 @@
 """Forming pairs (формирование пар): propose, move or remove, approve by order, the order list.
 
-The same services as the chat's /pairs: `mentoring.pairs` for the draft and
-`mentoring.pair_notices.approve` for the approval that also tells both sides.
+The same services as the chat's /pairs: `mentoring.pairs.service` for the draft and
+`mentoring.pairs.notices.approve` for the approval that also tells both sides.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from admin.context import Actor, actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.reports import bot_texts
 from admin.render import BASE, redirect, render, texts_for
-from mentoring import pairs
-from mentoring.pair_candidates import load_cohort
-from mentoring.pair_notices import approve, dissolve
+from mentoring.matching.cohort import load_cohort
+from mentoring.pairs import service as pairs
+from mentoring.pairs.notices import approve, dissolve
 from reports.sheets import write_xlsx
 from storage import organisations as org_store
 from storage import pairs as pair_store

@@ -11,11 +11,11 @@ from aiohttp import web
 from admin.context import Actor, actor_of, context_of
 from admin.pages.dashboard import STATUSES
 from admin.render import render, texts_for
-from mentoring.ages import is_minor
-from mentoring.invites import deep_link
-from mentoring.parental import PARENT
-from mentoring.profiles import INTAKE_CODES
-from mentoring.registration import PERSONAL_DATA
+from mentoring.people.ages import is_minor
+from mentoring.people.invites import deep_link
+from mentoring.people.parental import PARENT
+from mentoring.people.profiles import INTAKE_CODES
+from mentoring.people.registration import PERSONAL_DATA
 from reports.sheets import write_csv, write_xlsx
 from storage import backoffice
 from storage import imports as import_store

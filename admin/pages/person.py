@@ -13,9 +13,9 @@ from admin.guards import visible_person
 from admin.pages.reports import bot_texts
 from admin.qr import qr_svg
 from admin.render import BASE, redirect, render
-from mentoring.imports import remove_imported
-from mentoring.invites import deep_link
-from mentoring.parental import needs_parent_consent, record_paper_consent
+from mentoring.people.imports import remove_imported
+from mentoring.people.invites import deep_link
+from mentoring.people.parental import needs_parent_consent, record_paper_consent
 from storage import backoffice, consents
 from storage import imports as import_store
 from storage import organisations as org_store

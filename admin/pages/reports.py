@@ -13,9 +13,9 @@ from urllib.parse import quote
 from aiohttp import web
 
 from admin.context import Actor, actor_of, context_of
-from bot.i18n import Texts
-from mentoring.stats import Period, parse_period, school_year_of
-from mentoring.stats_service import StatsRequest
+from i18n import Texts
+from mentoring.stats.kpis import Period, parse_period, school_year_of
+from mentoring.stats.service import StatsRequest
 from reports.data import StatsReport
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The roadmap (дорожная карта) of an organisation: items, overdue ones, mark done, import.
 
-Everything goes through `mentoring.roadmap`: the yearly template, its dates and the
+Everything goes through `mentoring.roadmap.service`: the yearly template, its dates and the
 rights to mark an item done live there, as for the chat's /roadmap.
 """
 
@@ -13,7 +13,7 @@ from aiohttp import web
 from admin.context import Actor, actor_of, context_of
 from admin.guards import id_in_path, require_manage, visible_organisation
 from admin.render import BASE, redirect, render
-from mentoring import roadmap
+from mentoring.roadmap import service as roadmap
 from storage import organisations as org_store
 from storage.organisations import Organisation
 

@@ -10,8 +10,8 @@ from aiohttp import web
 from admin.context import Actor, actor_of, context_of
 from admin.guards import id_in_path, require_manage
 from admin.render import BASE, redirect, render, texts_for
-from mentoring import waves
-from mentoring.waves import LAUNCHABLE, WaveReport
+from mentoring.questionnaires import waves
+from mentoring.questionnaires.waves import LAUNCHABLE, WaveReport
 from reports.sheets import write_xlsx
 from storage import organisations as org_store
 from storage.organisations import Organisation

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import cli, run_async, settings_or_exit, with_database
+from bot.cli.base import run_async, settings_or_exit, with_database
 from storage.db import Database
 
 
-@cli.command()
+@click.command()
 def run() -> None:
     """Run the bot with the scheduler and the web server (sandbox when BOT_TOKEN is unset)."""
     from bot.app import run as run_app
@@ -17,7 +17,7 @@ def run() -> None:
     run_async(run_app(settings))
 
 
-@cli.group()
+@click.group()
 def db() -> None:
     """Database maintenance."""
 

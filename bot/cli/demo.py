@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from mentoring.demo import DemoSize, RealPeopleError, write_demo
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from mentoring.demo.seed import DemoSize, RealPeopleError, write_demo
 from storage.db import Database
 
 
-@cli.command("demo-data")
+@click.command("demo-data")
 @click.option("--orgs", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--people", type=click.IntRange(min=2), default=2000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)

@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import segno
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
 from bot.settings import Settings
-from mentoring.invites import INVITE_ROLES, InviteError, create_invite, deep_link
-from mentoring.organisations import OrganisationError, create_organisation, list_organisations
+from mentoring.people.invites import INVITE_ROLES, InviteError, create_invite, deep_link
+from mentoring.people.organisations import (
+    OrganisationError,
+    create_organisation,
+    list_organisations,
+)
 from reports.sheets import write_csv
 from storage import invites as invite_store
 from storage import organisations as org_store
@@ -21,8 +24,12 @@ from storage import people as people_store
 from storage.db import Database
 from storage.organisations import ORGANISATION_KINDS
 
+# The name `bot.app` gives the embedded sandbox's bot (importing it would import aiogram);
+# a test keeps the two equal.
+SANDBOX_BOT_USERNAME = "mentor_sandbox_bot"
 
-@cli.group()
+
+@click.group()
 def org() -> None:
     """Organisations (schools, colleges, centres, partners)."""
 
@@ -68,8 +75,6 @@ async def _bot_username(settings: Settings) -> str:
     if settings.bot_username:
         return settings.bot_username
     if settings.bot_token is None:
-        from bot.app import SANDBOX_BOT_USERNAME
-
         return SANDBOX_BOT_USERNAME
     from bot.factory import build_bot
 
@@ -83,7 +88,7 @@ async def _bot_username(settings: Settings) -> str:
     return me.username or ""
 
 
-@cli.group()
+@click.group()
 def invite() -> None:
     """Invite links."""
 
@@ -131,6 +136,8 @@ def invite_create(
     click.echo(f"code: {code}")
     click.echo(f"link: {link}")
     if qr is not None:
+        import segno
+
         segno.make(link, error="m").save(str(qr), kind="png", scale=10, border=4)
         click.echo(f"qr: {qr}")
 
@@ -151,7 +158,7 @@ def invite_list(organisation_id: int) -> None:
         click.echo(f"{item.code}\t{item.role}\tuses {item.uses}/{limit}\texpires {expires}")
 
 
-@cli.group()
+@click.group()
 def people() -> None:
     """People of an organisation."""
 

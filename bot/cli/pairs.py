@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from bot.i18n import load_translator
-from mentoring import pairs as pair_service
-from mentoring.pair_notices import approve, render_proposal
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from i18n import load_translator
+from mentoring.pairs import service as pair_service
+from mentoring.pairs.notices import approve, render_proposal
 from storage import pairs as pair_store
 from storage.db import Database
 from surveys.definitions import load_definitions
 
 
-@cli.group()
+@click.group()
 def pairs() -> None:
     """Pairs and groups: propose, approve by order, list."""
 

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from mentoring import practices as practice_service
-from mentoring.organisations import get_organisation
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from mentoring.people.organisations import get_organisation
+from mentoring.stats import practices as practice_service
 from storage.db import Database
 
 
-@cli.group()
+@click.group()
 def practice() -> None:
     """Best mentoring practices (лучшие практики) reported quarterly by organisations."""
 

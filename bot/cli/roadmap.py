@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from mentoring import roadmap as roadmap_service
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from mentoring.roadmap import service as roadmap_service
 from storage.db import Database
 from storage.roadmap import RoadmapItem
 
 
-@cli.group()
+@click.group()
 def roadmap() -> None:
     """Roadmap items: import the yearly template, list, mark done."""
 

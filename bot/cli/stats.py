@@ -9,19 +9,17 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from bot.i18n import load_translator
-from handlers.stats import summary_text
-from mentoring import targets as target_service
-from mentoring.headcounts import HeadcountError, set_headcounts
-from mentoring.periods import school_year_label
-from mentoring.stats import Period, build_report, parse_period
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from i18n import load_translator
+from i18n.wording import school_year_label
+from mentoring.stats import targets as target_service
+from mentoring.stats.headcounts import HeadcountError, set_headcounts
+from mentoring.stats.kpis import Period, build_report, parse_period
 from reports.data import StatsReport
-from reports.xlsx import analytical_report
 from storage.db import Database
 
 
-@cli.group()
+@click.group()
 def headcount() -> None:
     """Headcounts (численность) per organisation and school year: the KPI denominators."""
 
@@ -66,9 +64,9 @@ def headcount_set(
     click.echo(f"headcount of organisation {organisation_id} for {school_year_label(year)} set")
 
 
-@cli.group()
+@click.group()
 def targets() -> None:
-    """KPI targets: per-year overrides of mentoring/data/targets.yaml."""
+    """KPI targets: per-year overrides of mentoring/stats/data/targets.yaml."""
 
 
 @targets.command("set")
@@ -129,13 +127,15 @@ def _period_or_fail(text: str) -> Period:
     return period
 
 
-@cli.command("stats")
+@click.command("stats")
 @click.option("--scope", required=True, help="org:ID | municipality:NAME | region:NAME")
 @click.option("--year", default=None, help="school year (2026 = 2026/27), or 2026-Q3, 2026-H1")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def stats_command(scope: str, year: str | None, fmt: str) -> None:
     """KPIs against targets, satisfaction and pairs for a scope."""
-    from mentoring.stats import school_year_of
+    from i18n.markup import plain
+    from mentoring.stats.kpis import school_year_of
+    from reports.summary import summary_text
 
     period = _period_or_fail(year or str(school_year_of(datetime.now(UTC).date())))
     report = _build(scope, period)
@@ -143,15 +143,17 @@ def stats_command(scope: str, year: str | None, fmt: str) -> None:
         click.echo(json.dumps(asdict(report), ensure_ascii=False, default=str))
     else:
         text = summary_text(report, load_translator().bind("ru"))
-        click.echo(text.replace("<b>", "").replace("</b>", ""))
+        click.echo(plain(text))  # the catalogs' markup off, «&lt;» back to «<»
 
 
-@cli.command("report")
+@click.command("report")
 @click.option("--scope", required=True, help="org:ID | municipality:NAME | region:NAME")
 @click.option("--period", "period_text", required=True, help="2026 | 2026-Q3 | 2026-H1")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def report_command(scope: str, period_text: str, out: Path) -> None:
     """The analytical report (аналитическая справка) as XLSX."""
+    from reports.xlsx import analytical_report  # openpyxl: only this command writes XLSX
+
     report = _build(scope, _period_or_fail(period_text), details=True)
     out.write_bytes(analytical_report(report, load_translator().bind("ru")))
     click.echo(f"{out}: {len(report.by_organisation) or 1} organisations, {report.period_label}")

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import click
 
-from bot.cli.base import cli, fail, run_async, settings_or_exit, with_database
-from bot.i18n import load_translator
-from mentoring import waves
-from mentoring.parental import record_paper_consent
+from bot.cli.base import fail, run_async, settings_or_exit, with_database
+from i18n import load_translator
+from mentoring.people.parental import record_paper_consent
+from mentoring.questionnaires import waves
 from storage.db import Database
 from surveys.definitions import load_definitions
 
@@ -29,7 +29,7 @@ def _parse_date(value: str, option: str) -> date:
         fail(f"{option}: expected YYYY-MM-DD, got {value!r}")
 
 
-@cli.group()
+@click.group()
 def survey() -> None:
     """Questionnaire waves."""
 
@@ -63,7 +63,7 @@ def survey_launch(organisation_id: int, survey_code: str, role: str, deadline: s
     click.echo(f"wave {launch.wave_id}: {launch.invited} invitations queued")
 
 
-@cli.group()
+@click.group()
 def consent() -> None:
     """Consents."""
 
@@ -90,7 +90,7 @@ def consent_record_paper(person_id: int, recorded_by: str) -> None:
     click.echo(f"parent consent on paper recorded for person {person_id}")
 
 
-@cli.command("group-meeting")
+@click.command("group-meeting")
 @click.argument("action", type=click.Choice(["add"]))
 @click.option("--org", "organisation_id", type=int, required=True)
 @click.option("--date", "held_on", required=True, help="YYYY-MM-DD")

@@ -1,0 +1,1 @@
+"""Demo data: a believable school year of people, pairs and meetings for the sandbox."""
