@@ -1,7 +1,7 @@
 """Answers per second through the real Dispatcher and storage, next to the reply-only ceiling.
 
-Run: `.venv/bin/python bench/survey_throughput.py [--people 60] [--rounds 5 | --long]`
-(about a minute by default; `--long` takes 20 rounds).
+Run: `.venv/bin/python bench/survey_throughput.py [--people 60] [--rounds 7 | --long]`
+(under a minute by default; `--long` takes 25 rounds, about three minutes).
 
 Every measure feeds updates through `Dispatcher.feed_update` with the recording session of
 the tests (no network):
@@ -10,8 +10,8 @@ the tests (no network):
   else, the most any survey handler on this stack can reach;
 - survey: the production dispatcher (middlewares, persistent FSM, event isolation, routers)
   answering the satisfaction questionnaire on a SQLite file: every press is parsed,
-  validated by the engine, stored as an answer and a new state in one committed
-  transaction, and only then is the next question sent;
+  validated by the engine, stored as an answer and a new state in a committed transaction
+  (shared with other people's answers), and only then is the next question sent;
 - inbox: the same through the inbox as production runs it (bot/inbox.py: each update stored
   before it is handled, marked done after), each update taken in alone as a webhook would;
 - echo: a bare aiogram dispatcher whose one handler answers every press with a message.
@@ -20,7 +20,9 @@ The machine is shared, so one run proves little: the measures run in interleaved
 (each round in a different order), every survey run on a fresh copy of one prepared
 database, and the summary gives medians with their spread, of the rates and of the ratios
 taken within each round. Rates per CPU second of this process are printed beside the
-wall-clock ones: other processes sway them much less. No timing is asserted anywhere.
+wall-clock ones: other processes sway them less. Even so the ratio moves between sessions
+on a shared machine (by up to a fifth): compare changes in alternating runs, not with a
+figure from another day. No timing is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -364,10 +366,10 @@ RATIOS = (
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=60, help="chats answering at once")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of every measure, ~10 s each")
-    parser.add_argument("--long", action="store_true", help="20 rounds (about four minutes)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of every measure, ~7 s each")
+    parser.add_argument("--long", action="store_true", help="25 rounds (about three minutes)")
     args = parser.parse_args()
-    rounds = 20 if args.long else args.rounds
+    rounds = 25 if args.long else args.rounds
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template.db"
         users = await prepare_template(template, args.people)

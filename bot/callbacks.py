@@ -10,6 +10,7 @@ __all__ = [
     "CuratorOrgCallback",
     "ForgetCallback",
     "HeadcountCallback",
+    "LaggingCallback",
     "LanguageCallback",
     "MeetingActionCallback",
     "MeetingAnswerCallback",
@@ -155,6 +156,16 @@ class StatsCallback(CallbackData, prefix="sts"):
     org: int = 0
     period: str = ""
     page: int = 0  # of the organisation picker ("scopes")
+
+
+class LaggingCallback(CallbackData, prefix="lag"):
+    """/stats → «Кто отстаёт»: `open` sends the list, `page` turns it in place. It names no
+    organisation or area: the list is always of the presser's own scope, reloaded on every
+    press; `period` is re-parsed and `page` clamped."""
+
+    action: str = "open"
+    period: str = ""
+    page: int = 0
 
 
 class RoadmapDoneCallback(CallbackData, prefix="rmd"):

@@ -10,7 +10,9 @@
 - `paged_keyboard` shows a long picker a page at a time, with ◀ ▶ buttons whose callback
   data names the page; the handler behind them rebuilds the list on the server and clamps
   the page (`page_of`), so a forged page number shows nothing it should not. Each picker
-  has its `PageCallback.picker` name and its own page handler beside the command.
+  has its `PageCallback.picker` name and its own page handler beside the command. A long
+  list as text is paged the same way: `page_of` the lines, `page_turns` under them, and
+  `show_page` with the page's text.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.callbacks import PageCallback, StatsCallback
+from bot.callbacks import LaggingCallback, PageCallback, StatsCallback
 from i18n import Texts
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "TEXT_LIMIT",
     "Page",
     "page_of",
+    "page_turns",
     "paged_keyboard",
     "send_long",
     "show_page",
@@ -212,35 +215,45 @@ def page_of(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
     return Page(number, count, items[number * size : (number + 1) * size])
 
 
-def paged_keyboard(
-    buttons: Sequence[InlineKeyboardButton],
-    where: PageCallback | StatsCallback,
-    t: Texts,
-    *,
-    extra: Sequence[InlineKeyboardButton] = (),
-    size: int = PAGE_SIZE,
-) -> InlineKeyboardMarkup:
-    """One button a row for the items of page `where.page`, then ◀ ▶ when there are several
-    pages (`where` with another page number), then `extra` (e.g. «Готово»). `where` is a
-    `PageCallback`, or a command's own callback with a `page` field (/stats keeps its
-    period in it)."""
-    shown = page_of(buttons, where.page, size)
-    rows = [[button] for button in shown.items]
-    navigation = []
+# What a ◀ ▶ press carries: a `PageCallback`, or a command's own callback with a `page`
+# field (/stats keeps its period in it).
+Where = PageCallback | StatsCallback | LaggingCallback
+
+
+def page_turns(shown: Page[Any], where: Where, t: Texts) -> list[InlineKeyboardButton]:
+    """◀ ▶ for the page `shown` (none when there is one page): `where` with the page number
+    of the previous and the next page."""
+    turns = []
     if shown.number > 0:
-        navigation.append(
+        turns.append(
             InlineKeyboardButton(
                 text=t("paging.previous", page=shown.number, pages=shown.count),
                 callback_data=where.model_copy(update={"page": shown.number - 1}).pack(),
             )
         )
     if shown.number < shown.count - 1:
-        navigation.append(
+        turns.append(
             InlineKeyboardButton(
                 text=t("paging.next", page=shown.number + 2, pages=shown.count),
                 callback_data=where.model_copy(update={"page": shown.number + 1}).pack(),
             )
         )
+    return turns
+
+
+def paged_keyboard(
+    buttons: Sequence[InlineKeyboardButton],
+    where: Where,
+    t: Texts,
+    *,
+    extra: Sequence[InlineKeyboardButton] = (),
+    size: int = PAGE_SIZE,
+) -> InlineKeyboardMarkup:
+    """One button a row for the items of page `where.page`, then ◀ ▶ when there are several
+    pages (`where` with another page number), then `extra` (e.g. «Готово»)."""
+    shown = page_of(buttons, where.page, size)
+    rows = [[button] for button in shown.items]
+    navigation = page_turns(shown, where, t)
     if navigation:
         rows.append(navigation)
     rows += [[button] for button in extra]
@@ -249,11 +262,17 @@ def paged_keyboard(
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def show_page(message: Message, markup: InlineKeyboardMarkup) -> None:
-    """Put another page of a picker under the message; a press that changes nothing (the
-    last page again, a double tap) is no error."""
+async def show_page(
+    message: Message, markup: InlineKeyboardMarkup, *, text: str | None = None
+) -> None:
+    """Put another page of a picker under the message, or with `text` (at most one
+    message's length) another page of a paged text; a press that changes nothing (the last
+    page again, a double tap) is no error."""
     try:
-        await message.edit_reply_markup(reply_markup=markup)
+        if text is None:
+            await message.edit_reply_markup(reply_markup=markup)
+        else:
+            await message.edit_text(text, reply_markup=markup)
     except TelegramBadRequest as error:
         if "message is not modified" not in error.message:
             raise

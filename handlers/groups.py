@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import re
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import IS_MEMBER, ChatMemberUpdatedFilter, Command
+from aiogram.filters import IS_MEMBER, ChatMemberUpdatedFilter, Command, Filter
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 
@@ -26,9 +26,23 @@ __all__ = ["IN_PRIVATE", "PRESSED_IN_PRIVATE", "build_router"]
 
 log = logging.getLogger(__name__)
 
-IN_PRIVATE = F.chat.type == ChatType.PRIVATE
-# A press on an inline-mode message has no message (nor chat) at all: not private either.
-PRESSED_IN_PRIVATE = F.message.chat.type == ChatType.PRIVATE
+
+# Coroutine filters, not `F` ones: aiogram runs a plain callable filter in a worker thread,
+# and these two are checked on every update (two thread trips per update saved).
+class _InPrivate(Filter):
+    async def __call__(self, event: Message | ChatMemberUpdated) -> bool:
+        return event.chat.type == ChatType.PRIVATE
+
+
+class _PressedInPrivate(Filter):
+    """A press on an inline-mode message has no message (nor chat) at all: not private."""
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        return query.message is not None and query.message.chat.type == ChatType.PRIVATE
+
+
+IN_PRIVATE = _InPrivate()
+PRESSED_IN_PRIVATE = _PressedInPrivate()
 POINTER_DESTINY = "group_pointer"
 
 

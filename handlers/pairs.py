@@ -17,6 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import PageCallback, PairDissolveCallback, PairsCallback
 from bot.long_messages import paged_keyboard, send_long, show_page
 from handlers.curator_forms import organisation_picker, pick_organisation
+from handlers.documents import ORDER_ACTION, order_button, send_order
 from handlers.forms import TYPED_ANSWER, next_step, read_answer, read_day, start_form, text_up_to
 from i18n import Texts, Translator
 from i18n.markup import safe
@@ -78,7 +79,8 @@ def _menu_keyboard(
         callback_data=PairsCallback(action="propose", org=org).pack(),
     )
     where = PageCallback(picker="pairs_active", page=page, org=org)
-    return paged_keyboard(buttons, where, t, extra=[propose])
+    extra = [propose, order_button(org, t)] if active else [propose]
+    return paged_keyboard(buttons, where, t, extra=extra)
 
 
 async def _menu(message: Message, db: Database, org: int, t: Texts) -> None:
@@ -267,6 +269,7 @@ async def on_pairs_action(
     state: FSMContext,
     person: Person | None,
     db: Database,
+    translator: Translator,
     t: Texts,
 ) -> None:
     org = callback_data.org
@@ -300,6 +303,8 @@ async def on_pairs_action(
     elif action == "approve":
         question = t("pairs.ask_order_number")
         await start_form(message, state, ApproveForm.order_number, question, org=org)
+    elif action == ORDER_ACTION:  # the order as .docx; the rights were checked above
+        await send_order(message, db, translator, org, t)
     else:
         await message.answer(t("hint.stale_button"))
 
@@ -351,7 +356,8 @@ async def on_order_date(
             order=safe(str(data.get("order", ""))),
             date=order_date.strftime("%d.%m.%Y"),
             n=len(approval.pair_ids),
-        )
+        ),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[order_button(org, t)]]),
     )
 
 

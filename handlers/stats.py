@@ -1,4 +1,5 @@
-"""/stats: KPIs against targets, satisfaction, charts and the XLSX analytical report.
+"""/stats: KPIs against targets, satisfaction, charts and the XLSX analytical report; for
+several organisations, «Кто отстаёт» (those below target, worst first, a page at a time).
 
 The organisation and the period in a button are only what the button claims: every step
 recomputes the person's scope on the server, refuses an organisation outside it and re-parses
@@ -7,6 +8,7 @@ the period, refusing one that does not parse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -21,15 +23,17 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import StatsCallback
-from bot.long_messages import paged_keyboard, send_long, show_page
+from bot.callbacks import LaggingCallback, StatsCallback
+from bot.long_messages import page_of, page_turns, paged_keyboard, send_long, show_page
 from bot.settings import Settings
 from i18n import Texts
 from i18n.wording import period_title
 from mentoring.people.access import Scope, load_scope
 from mentoring.stats.activity import period_choices
 from mentoring.stats.kpis import parse_period, school_year_of, scope_organisations
-from mentoring.stats.service import StatsRequest, StatsService
+from mentoring.stats.lagging import lagging_entry, lagging_header, who_lags
+from mentoring.stats.service import Chart, StatsRequest, StatsService
+from reports.data import StatsReport
 from reports.summary import summary_text
 from storage import stats as stats_store
 from storage.db import Database
@@ -68,6 +72,7 @@ def _keyboard(scope: Scope, org: int, period: str, t: Texts) -> InlineKeyboardMa
             text=t("stats.button.scopes"),
             callback_data=StatsCallback(action="scopes", org=org, period=period),
         )
+        builder.button(text=t("stats.button.lagging"), callback_data=LaggingCallback(period=period))
     builder.adjust(2, 2)
     return builder.as_markup()
 
@@ -85,13 +90,31 @@ async def _show(
     # /headcount is a curator's (and an admin's) command: a coordinator is told who owes it.
     enters = scope.is_admin or bool(scope.curated)
     await send_long(message, summary_text(result.report, t, zone, enters_headcounts=enters))
-    # For several organisations the KPI chart is followed by satisfaction by organisation;
-    # the buttons go under the last picture.
-    names = ("kpi.png", "satisfaction.png")
-    for number, (png, name) in enumerate(zip(result.images, names, strict=False), start=1):
-        last = number == len(result.images)
+    # For several organisations the KPI chart is followed by satisfaction by organisation.
+    await _send_charts(message, result.charts, t, keyboard)
+
+
+async def _send_charts(
+    message: Message,
+    charts: Sequence[Chart],
+    t: Texts,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """The pictures that were drawn. A chart with nothing to draw is a sentence, never an
+    empty picture: the caption of the last picture, or a message when none was drawn. The
+    buttons go under the last one."""
+    drawn = [(chart.name, chart.png) for chart in charts if chart.png is not None]
+    missing = "\n".join(t(f"stats.no_chart.{chart.name}") for chart in charts if chart.png is None)
+    if not drawn:
+        if missing:
+            await message.answer(missing, reply_markup=keyboard)
+        return
+    for number, (name, png) in enumerate(drawn, start=1):
+        last = number == len(drawn)
         await message.answer_photo(
-            BufferedInputFile(png, filename=name), reply_markup=keyboard if last else None
+            BufferedInputFile(png, filename=f"{name}.png"),
+            caption=(missing or None) if last else None,
+            reply_markup=keyboard if last else None,
         )
 
 
@@ -198,16 +221,87 @@ async def on_stats_button(
         await _show(message, request, stats, keyboard, t, zone, scope)
     elif callback_data.action == "charts":
         result = await stats.charts(request)
-        for png, name in zip(result.images, ("distribution.png", "impact.png"), strict=False):
-            await message.answer_photo(BufferedInputFile(png, filename=name))
+        await _send_charts(message, result.charts, t)
     elif callback_data.action == "xlsx":
         result = await stats.workbook(request)
         name = t("stats.report_file", period=result.report.period_label.replace("/", "-"))
         await message.answer_document(BufferedInputFile(result.workbook, filename=name))
 
 
+# Organisations a page of «Кто отстаёт»: seven KPIs each under a long name still fit one
+# message (tests/test_stats_lagging.py checks the worst case).
+LAGGING_PAGE = 6
+
+
+def _lagging_page(
+    report: StatsReport,
+    where: LaggingCallback,
+    t: Texts,
+    locale: str,
+    zone: tzinfo,
+) -> tuple[str, list[InlineKeyboardButton]]:
+    """The page `where.page` (clamped) of the list, and its ◀ ▶."""
+    listed = who_lags(report)
+    shown = page_of(listed, where.page, LAGGING_PAGE)
+    # The municipality beside each name when the scope spans several (a region).
+    places = {o.organisation_id: o.municipality for o in report.by_organisation}
+    several = len(set(places.values())) > 1
+    parts = [lagging_header(report, len(listed), t, locale, zone)]
+    if shown.number == 0 and listed:
+        parts.append(t("stats.lagging.order"))
+    first = shown.number * LAGGING_PAGE + 1
+    for number, item in enumerate(shown.items, start=first):
+        place = places.get(item.organisation_id, "") if several else ""
+        parts.append(lagging_entry(number, item, t, locale, place))
+    if shown.number == 0:
+        parts.append(t("stats.lagging.web"))
+    turns = page_turns(shown, where.model_copy(update={"action": "page"}), t)
+    return "\n\n".join(parts), turns
+
+
+async def on_lagging(
+    query: CallbackQuery,
+    callback_data: LaggingCallback,
+    person: Person | None,
+    db: Database,
+    settings: Settings,
+    stats: StatsService,
+    locale: str,
+    t: Texts,
+) -> None:
+    """«Кто отстаёт»: the organisations of the presser's scope below target, worst first (see
+    `mentoring.stats.lagging`). The button names no scope: it is the presser's, reloaded on
+    every press; one organisation (a curator) is refused, as is a period that does not parse."""
+    scope = await load_scope(db, person)
+    if scope is None or not isinstance(query.message, Message):
+        await query.answer(t("stats.refused"), show_alert=True)
+        return
+    ids = scope.organisation_ids
+    if ids is not None and len(ids) < 2:
+        await query.answer(t("stats.lagging.single"), show_alert=True)
+        return
+    code = _period(callback_data.period)
+    if code is None:
+        await query.answer(t("stats.bad_period"), show_alert=True)
+        return
+    request = await _request(stats, scope, 0, code, locale)
+    report = None if request is None else await stats.report(request)
+    if report is None or not report.by_organisation:  # an admin of a single organisation
+        await query.answer(t("stats.lagging.single"), show_alert=True)
+        return
+    await query.answer()
+    zone = ZoneInfo(settings.default_timezone)
+    text, turns = _lagging_page(report, callback_data, t, locale, zone)
+    markup = InlineKeyboardMarkup(inline_keyboard=[turns] if turns else [])
+    if callback_data.action == "page":
+        await show_page(query.message, markup, text=text)
+    else:
+        await query.message.answer(text, reply_markup=markup if turns else None)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message(Command("stats"))(cmd_stats)
     router.callback_query(StatsCallback.filter())(on_stats_button)
+    router.callback_query(LaggingCallback.filter())(on_lagging)
     return router

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import Any
 
-__all__ = ["dative", "genitive", "normalise_full_name"]
+__all__ = ["dative", "gender", "genitive", "normalise_full_name"]
 
 _NAME = re.compile(r"[^\W\d_]+(?:[-\s][^\W\d_]+)*")
 
@@ -116,3 +116,10 @@ def genitive(full_name: str) -> str:
 def dative(full_name: str) -> str:
     """«Белов Иван Петрович» → «Белову Ивану Петровичу» (кому?)."""
     return _declined(full_name, "datv")
+
+
+def gender(full_name: str) -> str | None:
+    """The gender («masc», «femn») the given name or the patronymic tells; None when they do
+    not (a letter then greets without «Уважаемый» or «Уважаемая»)."""
+    parts = full_name.split()
+    return _gender(["", *parts] if len(parts) == 1 else parts)

@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_timezone_location
+from babel import Locale
+from babel.dates import format_date, get_timezone_location
 from babel.numbers import format_decimal
 
-__all__ = ["number", "percent", "period_title", "school_year_label", "zone_label"]
+__all__ = [
+    "counted",
+    "date_in_words",
+    "number",
+    "percent",
+    "period_title",
+    "plural_form",
+    "school_year_label",
+    "zone_label",
+]
 
 THIN_NBSP = "\u202f"  # between thousands: the Russian typographic habit, and never a line break
 
 
-def number(value: float, locale: str, *, digits: int = 1) -> str:
-    """12345.67 → «12 345,7» (ru), «12,345.7» (en); whole numbers without a decimal part."""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+def number(value: float, locale: str, *, digits: int = 1, fixed: bool = False) -> str:
+    """12345.67 → «12 345,7» (ru), «12,345.7» (en); whole numbers without a decimal part,
+    unless `fixed` (5 → «5,0»: a column of means reads alike)."""
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * digits if digits else "")
     text = format_decimal(round(value, digits), format=pattern, locale=_babel(locale))
     return text.replace("\u00a0", THIN_NBSP) if _babel(locale) == "ru" else text
 
@@ -31,6 +42,24 @@ def percent(value_pct: float, locale: str, *, digits: int = 1) -> str:
     """A percentage given as 0–100: «12,5 %» (ru, with a non-breaking space), «12.5%» (en)."""
     shown = number(value_pct, locale, digits=digits)
     return f"{shown}\u00a0%" if _babel(locale) == "ru" else f"{shown}%"
+
+
+def counted(count: int, key: str, t: Callable[..., str], locale: str) -> str:
+    """A number with its noun declined: «1 организация», «3 организации», «5 организаций».
+    The text `key` has a form per CLDR plural category, each with `{n}`: `one`, `few`,
+    `many` and `other` (English needs only `one` and `other`, but both catalogs have all)."""
+    return t(f"{key}.{plural_form(count, locale)}", n=number(count, locale, digits=0))
+
+
+def date_in_words(day: date, locale: str) -> str:
+    """«2 декабря 2026 г.» (ru), «December 2, 2026» (en): a date as a report states it."""
+    return format_date(day, format="long", locale=_babel(locale))
+
+
+def plural_form(count: int, locale: str) -> str:
+    """The CLDR plural category of `count` (one, few, many, other): «1 организация»,
+    «3 организации», «5 организаций» are three texts `.one`, `.few`, `.many` in the catalogs."""
+    return str(Locale.parse(_babel(locale)).plural_form(abs(count)))
 
 
 def zone_label(zone: str, locale: str, now: datetime) -> str:

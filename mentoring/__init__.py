@@ -8,6 +8,7 @@ scheduler, the CLI), one subpackage per capability:
 - `meetings`: scheduling and holding meetings, their invitations;
 - `roadmap`: the year's roadmap and the digests;
 - `stats`: KPIs, targets, headcounts, practices;
+- `documents`: the school's paperwork as Word files (order on pairs, letters, notes);
 - `demo`: demo data.
 
 The core speaks no messenger: nothing here imports aiogram, `bot`, `handlers` or `admin`

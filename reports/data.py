@@ -74,6 +74,7 @@ class OrganisationStats:
     pairs_active: int
     pairs_dissolved: int
     meetings_held_by_type: dict[str, int] = field(default_factory=dict)
+    municipality: str = ""  # "" for the total over the scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +145,8 @@ class StatsReport:
     by_form: tuple[FormStats, ...] = ()
     # When the counts were taken, if not just now: large scopes read the periodic snapshot.
     counted_at: datetime | None = None
+    # The zone the workbook states its times in (IANA name): the organisations' one, or for
+    # a scope spanning several zones that of most of its organisations.
+    timezone: str = "UTC"
+    timezone_organisations: int = 0  # how many of the scope's organisations keep that zone
+    organisation_count: int = 0  # organisations in the scope

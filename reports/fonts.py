@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.font_manager import FontProperties
 
-__all__ = ["BODY_PT", "LABEL_PT", "TITLE_PT", "font"]
+__all__ = ["BODY_PT", "LABEL_PT", "NOTE_PT", "TITLE_PT", "font"]
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -23,6 +23,7 @@ BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 TITLE_PT = 24
 LABEL_PT = 18
 BODY_PT = 16
+NOTE_PT = 14  # footnotes, and value labels where rows are many
 
 
 @lru_cache(maxsize=32)

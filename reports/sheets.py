@@ -1,4 +1,5 @@
-"""The one writer of cells: every CSV and XLSX the product hands out goes through here.
+"""The one rule for cells: every CSV and XLSX the product hands out goes through here (the
+XLSX files through `reports.workbook`, which can write no formula at all).
 
 Excel and LibreOffice run a cell that starts with `=`, `+`, `-` or `@` as a formula (a tab
 or a carriage return in front hides one), and a formula can open links or start programs
@@ -62,14 +63,13 @@ def write_csv(
 
 
 def write_xlsx(header: Sequence[object], rows: Iterable[Sequence[object]], title: str) -> bytes:
-    """One sheet: a header row, then the rows."""
-    from openpyxl import Workbook  # not at import time: the CLI's CSV needs no openpyxl
+    """One sheet: a header row, then the rows (through `reports.workbook`, which makes every
+    text inert with `inert` above)."""
+    from reports.workbook import Workbook  # imports this module
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:SHEET_NAME_LIMIT])
-    sheet.append(inert_row(header))
+    book = Workbook()
+    sheet = book.sheet(title)
+    sheet.append(header)
     for row in rows:
-        sheet.append(inert_row(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.append(row)
+    return book.to_bytes()

@@ -32,6 +32,9 @@ class Headcount:
     partners_on_record: int | None
 
 
+HEADCOUNT_FIELDS = tuple(Headcount.__dataclass_fields__)
+
+
 async def set_headcount(conn: AsyncConnection, headcount: Headcount, now: datetime) -> None:
     """Replace the row for (organisation, year); fields left None are kept from the old row."""
     old = await get_headcounts(conn, [headcount.organisation_id], headcount.year)
@@ -67,11 +70,13 @@ async def get_headcounts(
     conn: AsyncConnection, organisation_ids: Iterable[int] | None, year: int
 ) -> list[Headcount]:
     """The year's rows for these organisations (None: all organisations)."""
-    query = select(headcounts).where(headcounts.c.year == year)
+    # The columns by name, the rows by position: a region's thousand rows are on /stats' path.
+    query = select(*(headcounts.c[name] for name in HEADCOUNT_FIELDS)).where(
+        headcounts.c.year == year
+    )
     if organisation_ids is not None:
         query = query.where(headcounts.c.organisation_id.in_(list(organisation_ids)))
-    rows = (await conn.execute(query)).mappings().all()
-    return [Headcount(**{k: v for k, v in row.items() if k != "updated_at"}) for row in rows]
+    return [Headcount(*row) for row in (await conn.execute(query)).all()]
 
 
 async def headcounts_of_organisation(

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.schema import organisations
 from storage.types import utcnow
 
-__all__ = ["ORGANISATION_KINDS", "Organisation", "create", "get", "list_all", "update_fields"]
+__all__ = [
+    "ORGANISATION_KINDS",
+    "Organisation",
+    "create",
+    "get",
+    "list_all",
+    "set_head",
+    "update_fields",
+]
 
 ORGANISATION_KINDS = ("school", "college", "additional", "partner")
 
@@ -24,6 +32,8 @@ class Organisation:
     municipality: str
     region: str
     timezone: str
+    head_name: str = ""  # who signs its documents (0022)
+    head_position: str = ""
 
 
 def _from_row(row: RowMapping) -> Organisation:
@@ -34,6 +44,8 @@ def _from_row(row: RowMapping) -> Organisation:
         municipality=row["municipality"],
         region=row["region"],
         timezone=row["timezone"],
+        head_name=row.get("head_name") or "",
+        head_position=row.get("head_position") or "",
     )
 
 
@@ -80,6 +92,20 @@ async def update_fields(
         update(organisations)
         .where(organisations.c.id == organisation_id)
         .values(name=name, kind=kind, municipality=municipality, region=region, timezone=timezone)
+        .returning(*organisations.c)
+    )
+    row = result.mappings().first()
+    return _from_row(row) if row else None
+
+
+async def set_head(
+    conn: AsyncConnection, organisation_id: int, *, head_name: str, head_position: str
+) -> Organisation | None:
+    """Who signs the organisation's documents; None when the organisation is unknown."""
+    result = await conn.execute(
+        update(organisations)
+        .where(organisations.c.id == organisation_id)
+        .values(head_name=head_name, head_position=head_position)
         .returning(*organisations.c)
     )
     row = result.mappings().first()

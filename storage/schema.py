@@ -18,6 +18,7 @@ from storage.schema_people import (
     people_imports,
 )
 from storage.schema_reporting import (
+    document_templates,
     headcounts,
     kpi_targets,
     practices,
@@ -40,6 +41,7 @@ __all__ = [
     "audit_log",
     "consents",
     "coordinator_coverage",
+    "document_templates",
     "fsm_states",
     "group_meeting_attendees",
     "group_meetings",

@@ -40,6 +40,9 @@ organisations = Table(
     Column("region", String(200), nullable=False, server_default=""),
     Column("timezone", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Who signs the organisation's documents (0022): the head's full name and position.
+    Column("head_name", String(200), nullable=False, server_default=""),
+    Column("head_position", String(200), nullable=False, server_default=""),
 )
 
 people = Table(

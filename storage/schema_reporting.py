@@ -1,5 +1,6 @@
-"""What the programme reports (0012, 0013, 0015, 0016): headcounts and KPI targets, roadmap
-items, best practices, and the per-organisation snapshots /stats is built from."""
+"""What the programme reports (0012, 0013, 0015, 0016, 0022): headcounts and KPI targets,
+roadmap items, best practices, the per-organisation snapshots /stats is built from, and the
+organisations' own templates of their documents."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -20,7 +22,14 @@ from sqlalchemy import (
 from storage.schema_metadata import metadata
 from storage.types import UTCDateTime
 
-__all__ = ["headcounts", "kpi_targets", "practices", "roadmap_items", "stats_snapshots"]
+__all__ = [
+    "document_templates",
+    "headcounts",
+    "kpi_targets",
+    "practices",
+    "roadmap_items",
+    "stats_snapshots",
+]
 
 # --- stats (0012) ----------------------------------------------------------------------
 
@@ -108,4 +117,19 @@ stats_snapshots = Table(
     Column("threshold", Float, nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
     Column("facts", Text, nullable=False),  # JSON of mentoring.stats.facts.OrgFacts
+)
+
+# --- documents (0022) -------------------------------------------------------------------
+# An organisation's own Word template of a document kind (order / letters / note /
+# practices), uploaded in the back office in place of the one the product ships; checked
+# before it is stored, and gone on «reset to the default».
+document_templates = Table(
+    "document_templates",
+    metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("file_name", String(200), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", ForeignKey("people.id", ondelete="SET NULL")),
+    Column("uploaded_at", UTCDateTime, nullable=False),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -64,10 +65,10 @@ class OrganisationRow:
     kind: str
     municipality: str
     region: str
+    timezone: str = "UTC"  # IANA name: the workbook states its local time
 
 
-@dataclass(frozen=True, slots=True)
-class MenteeCounts:
+class MenteeCounts(NamedTuple):
     entered: int
     aged: int
     young: int
@@ -86,8 +87,7 @@ class SatisfactionCounts:
     buckets: dict[int, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class WaveRow:
+class WaveRow(NamedTuple):
     wave_id: int
     organisation_id: int
     survey_code: str
@@ -97,8 +97,7 @@ class WaveRow:
     started: int
 
 
-@dataclass(frozen=True, slots=True)
-class PairFacts:
+class PairFacts(NamedTuple):
     formed: int = 0
     active: int = 0
     dissolved: int = 0
@@ -125,6 +124,7 @@ async def organisations_in_scope(
         organisations.c.kind,
         organisations.c.municipality,
         organisations.c.region,
+        organisations.c.timezone,
     ).order_by(organisations.c.id)
     if ids is not None:
         query = query.where(organisations.c.id.in_(list(ids)))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import stats_snapshots
 
-__all__ = ["Snapshot", "read", "replace_period"]
+__all__ = ["Snapshot", "read", "replace_period", "stamps"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,23 @@ async def replace_period(
     if rows:
         await conn.execute(insert(stats_snapshots), rows)
     return len(rows)
+
+
+async def stamps(
+    conn: AsyncConnection, period: str, org_ids: Sequence[int]
+) -> list[tuple[int, float, datetime]]:
+    """(organisation id, threshold, computed_at) of the period's rows, without their facts."""
+    query = select(
+        stats_snapshots.c.organisation_id,
+        stats_snapshots.c.threshold,
+        stats_snapshots.c.computed_at,
+    ).where(stats_snapshots.c.period == period)
+    wanted = set(org_ids)
+    return [
+        (int(org_id), float(threshold), computed_at)
+        for org_id, threshold, computed_at in (await conn.execute(query)).all()
+        if int(org_id) in wanted
+    ]
 
 
 async def read(conn: AsyncConnection, period: str, org_ids: Sequence[int]) -> list[Snapshot]:

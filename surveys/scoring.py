@@ -27,6 +27,7 @@ __all__ = [
     "ScoreTally",
     "bucket_edges",
     "bucket_of",
+    "figures_of",
     "impact_items",
     "impact_values",
     "normalise",
@@ -186,6 +187,21 @@ def tally(
     )
 
 
+def figures_of(
+    counts: ScoreTally, method: Method
+) -> tuple[float | None, float | None, float | None, float | None]:
+    """The satisfaction %, the mean normalised and raw scores and the response rate % of a
+    tally: `summary_of` without the distribution, for a region's thousand organisations."""
+    if method not in ("share", "mean"):
+        raise ValueError(f"unknown satisfaction method {method!r}")
+    rate = counts.respondents / counts.asked * 100.0 if counts.asked > 0 else None
+    if not counts.scored:
+        return None, None, None, rate
+    mean_normalised = counts.sum_normalised / counts.scored
+    pct = counts.satisfied / counts.scored * 100.0 if method == "share" else mean_normalised
+    return pct, mean_normalised, counts.sum_raw / counts.scored, rate
+
+
 def summary_of(
     counts: ScoreTally,
     *,
@@ -194,16 +210,9 @@ def summary_of(
     bucket_width: float = 10.0,
 ) -> SatisfactionSummary:
     """The satisfaction summary of a tally made for the same threshold and bucket width."""
-    if method not in ("share", "mean"):
-        raise ValueError(f"unknown satisfaction method {method!r}")
     edges = bucket_edges(bucket_width)
     buckets = counts.buckets + (0,) * (len(edges) - len(counts.buckets))
-    if not counts.scored:
-        pct = mean_normalised = mean_raw = None
-    else:
-        mean_normalised = counts.sum_normalised / counts.scored
-        mean_raw = counts.sum_raw / counts.scored
-        pct = counts.satisfied / counts.scored * 100.0 if method == "share" else mean_normalised
+    pct, mean_normalised, mean_raw, response_rate = figures_of(counts, method)
     return SatisfactionSummary(
         method=method,
         threshold=threshold,
@@ -213,7 +222,7 @@ def summary_of(
         scored=counts.scored,
         respondents=counts.respondents,
         asked=counts.asked,
-        response_rate_pct=(counts.respondents / counts.asked * 100.0 if counts.asked > 0 else None),
+        response_rate_pct=response_rate,
         distribution=tuple(
             Bucket(low, min(low + bucket_width, 100.0), count)
             for low, count in zip(edges, buckets, strict=True)

@@ -126,7 +126,10 @@ class AdminWeb:
 
 
 @asynccontextmanager
-async def admin_web(db: Database, translator: Translator) -> AsyncIterator[AdminWeb]:
+async def admin_web(
+    db: Database, translator: Translator, stats: StatsService | None = None
+) -> AsyncIterator[AdminWeb]:
+    """`stats`: a stand-in for the figures (tests/lagging_figures.py); the real one by default."""
     clock = Clock()
 
     async def bot_username() -> str:
@@ -138,7 +141,7 @@ async def admin_web(db: Database, translator: Translator) -> AsyncIterator[Admin
         secret=SECRET,
         base_url=BASE_URL,
         bot_username=bot_username,
-        stats=StatsService(db, translator),
+        stats=stats or StatsService(db, translator),
         clock=clock,
     )
     root = web.Application()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -74,15 +75,22 @@ async def test_propose_move_approve_and_download_the_order_list(
         users[k].user.id for k in ("olga", "ivan", "anna", "boris")
     }
 
+    # The order's annex: a heading, the order's number and date, then № п/п and each mentee
+    # with his mentor, their positions, the form and the programme's dates as real dates.
     listing = await agent.get(f"/admin/pairs/{school}/order.xlsx")
     assert listing.headers["Content-Disposition"].startswith("attachment;")
-    sheet = load_workbook(io.BytesIO(await listing.read()), read_only=True).active
+    sheet = load_workbook(io.BytesIO(await listing.read())).active
     assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Наставник", "Наставляемые", "Форма", "Номер приказа", "Дата приказа")
-    assert sorted(r[1] for r in rows[1:]) == ["Аннова Анна", "Борисов Борис"]
-    assert {r[3] for r in rows[1:]} == {"№ 12-о"} and {r[4] for r in rows[1:]} == {"01.10.2026"}
-    assert {r[2] for r in rows[1:]} == {"студент — студент"}
+    assert "Приложение к приказу" in sheet["A1"].value
+    assert (sheet["A3"].value, sheet["C3"].value) == ("Номер приказа", "№ 12-о")
+    assert sheet["C4"].value.date() == date(2026, 10, 1)
+    assert sheet.print_title_rows == "$7:$7" and sheet.page_setup.orientation == "landscape"
+    rows = list(sheet.iter_rows(min_row=7, values_only=True))
+    assert rows[0][:4] == ("№ п/п", "ФИО наставника", rows[0][2], "ФИО наставляемого")
+    assert [r[0] for r in rows[1:]] == [1, 2]
+    assert sorted(r[3] for r in rows[1:]) == ["Аннова Анна", "Борисов Борис"]
+    assert {r[5] for r in rows[1:]} == {"студент — студент"}
+    assert {r[6].date() for r in rows[1:]} == {date(2026, 10, 1)}
 
 
 async def test_another_schools_pairs_do_not_exist_and_posts_need_csrf(

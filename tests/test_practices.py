@@ -27,6 +27,7 @@ from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
 from tests.test_cli import _add_school, _ok, runner
 from tests.test_curator_surveys import register
+from tests.test_reports_xlsx import table
 
 __all__ = ["runner"]
 
@@ -138,8 +139,8 @@ async def test_practice_rows_take_quarters_that_begin_in_the_period(db: Database
     )
     assert [p.title for p in report.practices] == ["Наставник года", "Весенний лагерь"]
     t = load_translator().bind("ru")
-    sheet = load_workbook(io.BytesIO(analytical_report(report, t)))[t("reports.sheet.practices")]
-    titles = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    book = load_workbook(io.BytesIO(analytical_report(report, t)))
+    titles = [row[2] for row in table(book, t("reports.sheet.practices"))[1:]]
     assert titles == ["Наставник года", "Весенний лагерь"]
     brief = await build_report(db, frozenset({school}), period, scope_label="Школа", now=now)
     assert brief.practices == ()  # only the detailed report lists them

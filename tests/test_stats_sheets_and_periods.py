@@ -20,6 +20,7 @@ from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
 from tests.stats_programme import programme, report
 from tests.test_curator_surveys import register
+from tests.test_reports_xlsx import table
 
 NewUser = Callable[..., ChatUser]
 
@@ -30,7 +31,7 @@ async def test_xlsx_and_summary_show_the_activity(db: Database) -> None:
     result = await report(db, frozenset({school, lyceum}), details=True)
     book = load_workbook(io.BytesIO(analytical_report(result, t)))
 
-    pair_rows = list(book["Пары"].iter_rows(min_row=2, values_only=True))
+    pair_rows = table(book, "Пары")[1:]
     assert len(pair_rows) == 4
     assert pair_rows[1][:5] == (
         "Школа",
@@ -42,14 +43,14 @@ async def test_xlsx_and_summary_show_the_activity(db: Database) -> None:
     assert pair_rows[1][5].date() == date(2026, 9, 15) and pair_rows[1][6] == "действует"
     assert pair_rows[2][1] == "данные удалены"
 
-    by_form = list(book["По формам"].iter_rows(values_only=True))
+    by_form = table(book, "По формам")
     assert by_form[0][0] == "Форма" and by_form[1] == ("ученик — ученик", 1, 2, 0, 3, 4)
 
-    meeting_rows = list(book["Встречи"].iter_rows(values_only=True))
+    meeting_rows = table(book, "Встречи")
     assert meeting_rows[0] == ("Организация", "Итоговая общая", "Знакомство", "Регулярная", "Всего")
     assert meeting_rows[1] == ("Итого", 1, 2, 3, 6)
 
-    impact = list(book["Динамика"].iter_rows(min_row=2, values_only=True))
+    impact = table(book, "Динамика")[1:]
     assert impact[0][0] == "Уверенность (наставляемые)"
     assert impact[0][1:] == pytest.approx((5.0, 20 / 3, 5 / 3, 2))
 
@@ -103,7 +104,7 @@ async def test_period_buttons_carry_the_period(db: Database, new_user: NewUser) 
     await curator.press(replies[-1], "Отчёт XLSX")
     document = curator.session.of("SendDocument")[-1]["document"]
     assert code in document.filename
-    method = dict(load_workbook(io.BytesIO(document.data))["Методика"].iter_rows(values_only=True))
+    method = dict(table(load_workbook(io.BytesIO(document.data)), "Методика"))
     assert method["Период"] == shown
 
 

@@ -16,6 +16,7 @@ from reports.data import StatsReport
 from scheduler.clock import FakeClock
 from scheduler.stats_refresh import StatsRefresher
 from storage import stats as stats_store
+from storage import stats_snapshots as snapshot_store
 from storage.db import Database
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
@@ -121,3 +122,35 @@ async def test_facts_survive_the_json_round_trip(db: Database, region: list[int]
     assert any(f.waves and f.partners and f.meetings and f.forms for f in facts.values())
     for item in facts.values():
         assert OrgFacts.from_json(item.to_json()) == item
+
+
+async def test_a_refresh_is_read_anew_and_an_old_format_is_counted_live(
+    db: Database, region: list[int]
+) -> None:
+    """Parsed rows are kept per process until a refresh replaces them (a new computed_at);
+    a row in the format of an older release is counted live rather than misread."""
+    assert PERIOD is not None
+    await refresh_snapshots(db, region, [PERIOD], 70.0, NOW)
+    first = await _report(db, region, NOW)
+    facts = await live_facts(db, region, PERIOD, 70.0)
+    busier = {
+        org: replace(f, pairs=f.pairs._replace(active=f.pairs.active + 1))
+        for org, f in facts.items()
+    }
+    later = NOW + timedelta(minutes=10)
+    async with db.begin() as conn:
+        await snapshot_store.replace_period(
+            conn, PERIOD.label, 70.0, later, ((org, f.to_json()) for org, f in busier.items())
+        )
+    again = await _report(db, region, later)
+    assert again.counted_at == later
+    assert again.total.pairs_active == first.total.pairs_active + len(region)
+
+    old_format = '{"mentees":{"entered":0,"aged":0,"young":0}}'  # named fields: before v2
+    last = later + timedelta(minutes=10)
+    async with db.begin() as conn:
+        await snapshot_store.replace_period(
+            conn, PERIOD.label, 70.0, last, ((org, old_format) for org in region)
+        )
+    live = await _report(db, region, last)
+    assert live.counted_at is None and _figures(live) == _figures(first)

@@ -7,6 +7,8 @@ from aiohttp import web
 from admin.context import actor_of, context_of
 from admin.pages.reports import bot_texts, period_choices, scope_report, selected_period
 from admin.render import BASE, render
+from i18n import wording
+from mentoring.stats.lagging import who_lags
 from reports import kpi_text
 from storage import backoffice
 from storage import organisations as org_store
@@ -44,6 +46,9 @@ async def dashboard(request: web.Request) -> web.Response:
     rows = [(o, counts.get(o.id, OrganisationCounts(o.id))) for o in organisations]
     period_code, _ = selected_period(request)
     report = await scope_report(request, actor, period_code) if organisations else None
+    bt = bot_texts(request, actor)
+    # How many organisations lag, with a link to the table (several organisations only).
+    listed = len(who_lags(report)) if report else 0
     return render(
         request,
         "dashboard.html",
@@ -52,7 +57,12 @@ async def dashboard(request: web.Request) -> web.Response:
         roles=[r for r in ROLES if r != "admin"],
         statuses=STATUSES,
         report=report,
-        bt=bot_texts(request, actor),
+        bt=bt,
+        lagging_count=wording.counted(listed, "stats.lagging.organisations", bt, actor.locale),
+        organisations_total=wording.number(
+            len(report.by_organisation) if report else 0, actor.locale
+        ),
+        listed=listed,
         kpi_text=kpi_text,  # the chat's formatter: the same rounding and «нет данных»
         period_code=period_code,
         periods=period_choices(ctx.config.clock().date()),

@@ -43,7 +43,7 @@ TIMEZONES = (
     "Asia/Kamchatka",
 )
 FIELDS = ("name", "kind", "municipality", "region", "timezone")
-NOTICES = ("created", "saved", "invite", "headcounts")
+NOTICES = ("created", "saved", "invite", "headcounts", "head", "head_too_long")
 # The headcounts a curator enters on the page (partners on record stay a CLI matter).
 HEADCOUNT_FIELDS = ("pupils_10_19", "pupils_15_19", "young_teachers", "teachers_under_35")
 

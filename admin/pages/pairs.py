@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -17,10 +18,12 @@ from admin.context import Actor, actor_of, context_of
 from admin.guards import require_manage, visible_organisation
 from admin.pages.reports import bot_texts
 from admin.render import BASE, redirect, render, texts_for
+from mentoring.documents.files import texts as document_texts
+from mentoring.documents.orders import order_data
 from mentoring.matching.cohort import load_cohort
 from mentoring.pairs import service as pairs
 from mentoring.pairs.notices import approve, dissolve
-from reports.sheets import write_xlsx
+from reports.order_annex import order_annex
 from storage import organisations as org_store
 from storage import pairs as pair_store
 from storage import people as people_store
@@ -179,23 +182,26 @@ async def pairs_approve(request: web.Request) -> web.Response:
 
 @routes.get("/pairs/{org_id}/order.xlsx", name="pairs_order_list")
 async def pairs_order_list(request: web.Request) -> web.Response:
-    """The approved pairs for the order (приказ о закреплении): one row per pair."""
+    """The order's annex (приложение к приказу о закреплении) as a printable table: the rows
+    of the .docx order, the newest order unless `number` and `date` name another."""
     actor = actor_of(request)
     organisation = await visible_organisation(request, actor)
-    bt = bot_texts(request, actor)
-    _, t = texts_for(request)
-    header = [t(f"pairs.columns.{name}") for name in ("mentor", "mentees", "form", "order", "date")]
-    table = [
-        [
-            row.mentor,
-            ", ".join(row.mentees),
-            bt(f"pairs.form.{row.pair.form}"),
-            row.pair.order_number,
-            row.pair.order_date.strftime("%d.%m.%Y"),
-        ]
-        for row in await _approved(request, organisation.id)
-    ]
-    body = write_xlsx(header, table, t("pairs.sheet_title"))
+    ctx = context_of(request)
+    try:
+        day = date.fromisoformat(request.query["date"]) if request.query.get("date") else None
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    order = await order_data(
+        ctx.config.db,
+        ctx.config.translator,
+        organisation.id,
+        number=request.query.get("number") or None,
+        day=day,
+    )
+    if order is None:
+        raise web.HTTPNotFound()
+    made_on = ctx.config.clock().astimezone(ZoneInfo(organisation.timezone)).date()
+    body = order_annex(order, document_texts(ctx.config.translator), made_on)
     return web.Response(
         body=body,
         content_type=XLSX,

@@ -89,7 +89,10 @@ async def kpi_chart_png(request: web.Request) -> web.Response:
     wanted = await _request(request, actor, code)
     if wanted is None:
         raise web.HTTPNotFound()
-    png = (await context_of(request).config.stats.summary(wanted)).images[0]
+    charts = (await context_of(request).config.stats.summary(wanted)).charts
+    png = next((chart.png for chart in charts if chart.name == "kpi"), None)
+    if png is None:  # nothing to draw: the page says so in words instead
+        raise web.HTTPNotFound()
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -95,6 +95,11 @@ COMMANDS = {
         "Organisations, people, pairs, meetings and answers; demo people have negative "
         "telegram ids.",
     ),
+    "doc": LazyCommand(
+        "bot.cli.documents:doc",
+        "The school's documents as Word files: order on pairs, thank-you letters, analytical "
+        "note, best practices of the quarter.",
+    ),
     "group-meeting": LazyCommand(
         "bot.cli.surveys:group_meeting",
         "Record the group meeting and send each attendee the preference questionnaire.",

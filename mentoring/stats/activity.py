@@ -7,8 +7,9 @@ for the detailed report (XLSX, charts). The SQL is in `storage.stats_activity`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Protocol
@@ -17,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from mentoring.matching.compatibility import FORMS
 from mentoring.stats.periods import Period, school_year_of
-from reports.data import FormStats, ImpactItem, OrganisationStats, PairRow
+from reports.data import FormStats, ImpactItem, PairRow
 from storage import stats_activity as store
 from storage.db import Database
 from storage.practices import PracticeRow, practice_rows
-from surveys.definitions import SurveyDefinition, load_definitions
+from surveys.definitions import Registry, SurveyDefinition, load_definitions
 
 __all__ = [
     "Activity",
@@ -31,6 +32,7 @@ __all__ = [
     "details_of",
     "impact_questions",
     "period_choices",
+    "survey_titles",
 ]
 
 ROLES = ("mentee", "mentor")
@@ -53,20 +55,13 @@ class Activity:
     pairs: tuple[PairRow, ...] = ()
     impact: tuple[ImpactItem, ...] = ()
 
-    def with_meetings(
-        self, total: OrganisationStats, by_organisation: Sequence[OrganisationStats]
-    ) -> tuple[OrganisationStats, tuple[OrganisationStats, ...]]:
-        """The organisations' stats with their meetings held per type; the total sums them."""
+    def meetings_total(self) -> dict[str, int]:
+        """Meetings held per type, summed over the organisations."""
         summed: dict[str, int] = {}
         for counts in self.meetings.values():
             for kind, count in counts.items():
                 summed[kind] = summed.get(kind, 0) + count
-        return replace(total, meetings_held_by_type=summed), tuple(
-            replace(
-                org, meetings_held_by_type=dict(self.meetings.get(org.organisation_id or 0, {}))
-            )
-            for org in by_organisation
-        )
+        return summed
 
 
 def _questions(defn: SurveyDefinition) -> dict[str, str]:
@@ -74,10 +69,23 @@ def _questions(defn: SurveyDefinition) -> dict[str, str]:
 
 
 @cache
+def _definitions() -> Registry:
+    """The questionnaires are package data: read once per process."""
+    return load_definitions()
+
+
+@cache
+def survey_titles(locale: str) -> dict[str, str]:
+    """Questionnaire code → its title in the locale, as the reports name it."""
+    registry = _definitions()
+    return {code: registry.title(code, locale) for code in registry.codes()}
+
+
+@cache
 def impact_questions() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
     """Per role: question code → impact item of the intake (baseline) and of the satisfaction
-    survey (final stage). Definitions are package data, so they are read once."""
-    registry = load_definitions()
+    survey (final stage)."""
+    registry = _definitions()
     return {
         role: (
             _questions(registry.get(f"intake_{role}")),
@@ -91,7 +99,7 @@ def _per_organisation(counts: Sequence[store.MeetingCount]) -> dict[int, dict[st
     found: dict[int, dict[str, int]] = {}
     for c in counts:
         kinds = found.setdefault(c.organisation_id, {})
-        kinds[c.kind] = kinds.get(c.kind, 0) + c.count
+        kinds[c.kind] = kinds.get(c.kind, 0) + c.held
     return found
 
 
@@ -103,7 +111,7 @@ def _by_form(
     held: dict[str, int] = {}
     for c in counts:
         if c.form is not None:
-            held[c.form] = held.get(c.form, 0) + c.count
+            held[c.form] = held.get(c.form, 0) + c.held
     pairs: dict[str, list[int]] = {}
     for r in rows:
         summed = pairs.setdefault(r.form, [0, 0, 0, 0])
@@ -174,17 +182,22 @@ class Details:
 
 async def details_of(db: Database, orgs: Sequence[Organisation], period: Period) -> Details:
     """The pair list, impact monitoring and the best practices of the quarters in the period:
-    only for the detailed report (XLSX, charts)."""
+    only for the detailed report (XLSX, charts). The parts read different rows, each on its
+    own connection, side by side (a region's impact is seconds of SQLite, which frees the GIL)."""
     ids = [o.id for o in orgs]
     if not ids:
         return Details()
-    async with db.connect() as conn:
-        pairs = _pair_rows(
-            await store.pair_list(conn, ids, period.start_at, period.end_at),
-            {o.id: o.name for o in orgs},
-        )
-        impact: list[ImpactItem] = []
-        for role, (baseline, final) in impact_questions().items():
+    names = {o.id: o.name for o in orgs}
+
+    async def pair_list() -> tuple[PairRow, ...]:
+        async with db.connect() as conn:
+            rows = await store.pair_list(conn, ids, period.start_at, period.end_at)
+        return _pair_rows(rows, names)
+
+    async def impact(
+        role: str, baseline: dict[str, str], final: dict[str, str]
+    ) -> list[ImpactItem]:
+        async with db.connect() as conn:
             means = await store.impact_means(
                 conn,
                 ids,
@@ -194,9 +207,19 @@ async def details_of(db: Database, orgs: Sequence[Organisation], period: Period)
                 period.start,
                 period.end,
             )
-            impact.extend(_impact(role, means, list(baseline.values())))
-        practices = await practice_rows(conn, ids, period.start, period.end)
-    return Details(pairs, tuple(impact), practices)
+        return _impact(role, means, list(baseline.values()))
+
+    async def practices() -> tuple[PracticeRow, ...]:
+        async with db.connect() as conn:
+            return await practice_rows(conn, ids, period.start, period.end)
+
+    roles = impact_questions().items()
+    pairs, found, impacts = await asyncio.gather(
+        pair_list(),
+        practices(),
+        asyncio.gather(*(impact(role, *questions) for role, questions in roles)),
+    )
+    return Details(pairs, tuple(item for items in impacts for item in items), found)
 
 
 def _quarter(day: date) -> str:

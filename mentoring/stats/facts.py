@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -49,6 +50,7 @@ SCALE_MIN, SCALE_MAX = 1.0, 10.0
 LIVE_LIMIT = 20  # scopes up to this many organisations are always counted live
 REFRESH_EVERY = timedelta(minutes=10)
 MAX_AGE = 2 * REFRESH_EVERY  # one missed refresh is tolerated, two are not
+SNAPSHOT_FORMAT = 2  # 1: named fields (before the region-scale work)
 NO_MENTEES = store.MenteeCounts(0, 0, 0)
 NO_PAIRS = store.PairFacts()
 
@@ -67,36 +69,41 @@ class OrgFacts:
     forms: tuple[activity_store.FormCounts, ...] = ()
 
     def to_json(self) -> str:
+        """Positional lists, not named fields: a region's thousand rows parse in half the time."""
         return json.dumps(
-            {
-                "mentees": asdict(self.mentees),
-                "pairs": asdict(self.pairs),
-                "partners": sorted(self.partners),
-                "scores": {role: asdict(tally) for role, tally in self.scores.items()},
-                "waves": [{**asdict(w), "deadline": w.deadline.isoformat()} for w in self.waves],
-                "meetings": [asdict(m) for m in self.meetings],
-                "forms": [asdict(f) for f in self.forms],
-            },
+            [
+                SNAPSHOT_FORMAT,
+                self.mentees,
+                self.pairs,
+                sorted(self.partners),
+                {role: astuple(tally) for role, tally in self.scores.items()},
+                [(*w[:3], w.deadline.isoformat(), *w[4:]) for w in self.waves],
+                self.meetings,
+                self.forms,
+            ],
             separators=(",", ":"),
         )
 
     @classmethod
-    def from_json(cls, text: str) -> OrgFacts:
-        data: dict[str, Any] = json.loads(text)
+    def from_json(cls, text: str) -> OrgFacts | None:
+        """The facts, or None for a snapshot in an older format (counted live until the next
+        refresh rewrites it)."""
+        data: Any = json.loads(text)
+        if not isinstance(data, list) or data[0] != SNAPSHOT_FORMAT:
+            return None
+        _, mentees, pairs, partners, scores, waves, meetings, forms = data
+        wave = store.WaveRow._make
         return cls(
-            mentees=store.MenteeCounts(**data["mentees"]),
-            pairs=store.PairFacts(**data["pairs"]),
-            partners=frozenset(data["partners"]),
+            mentees=store.MenteeCounts._make(mentees),
+            pairs=store.PairFacts._make(pairs),
+            partners=frozenset(partners),
             scores={
-                role: ScoreTally(**{**tally, "buckets": tuple(tally["buckets"])})
-                for role, tally in data["scores"].items()
+                role: ScoreTally(t[0], t[1], t[2], t[3], t[4], t[5], tuple(t[6]))
+                for role, t in scores.items()
             },
-            waves=tuple(
-                store.WaveRow(**{**w, "deadline": date.fromisoformat(w["deadline"])})
-                for w in data["waves"]
-            ),
-            meetings=tuple(activity_store.MeetingCount(**m) for m in data["meetings"]),
-            forms=tuple(activity_store.FormCounts(**f) for f in data["forms"]),
+            waves=tuple(wave((*w[:3], date.fromisoformat(w[3]), *w[4:])) for w in waves),
+            meetings=tuple(map(activity_store.MeetingCount._make, meetings)),
+            forms=tuple(map(activity_store.FormCounts._make, forms)),
         )
 
 
@@ -201,18 +208,42 @@ async def live_facts(
     }
 
 
+# Snapshot rows already parsed in this process, per database and period: organisation id →
+# (when counted, threshold, facts). A row never changes until a refresh replaces it, stamped
+# with the refresh's own clock time, so a region's thousand rows are parsed once per refresh
+# (every 10 minutes), not once per request.
+_parsed: weakref.WeakKeyDictionary[Database, dict[str, dict[int, tuple[datetime, float, OrgFacts]]]]
+_parsed = weakref.WeakKeyDictionary()
+
+
 async def _snapshot(
     db: Database, ids: Sequence[int], period: Period, threshold: float, now: datetime
 ) -> tuple[dict[int, OrgFacts], datetime] | None:
+    known = _parsed.setdefault(db, {}).setdefault(period.label, {})
     async with db.connect() as conn:
-        rows = await snapshot_store.read(conn, period.label, ids)
-    fresh = [r for r in rows if r.threshold == threshold and now - r.computed_at <= MAX_AGE]
-    if not fresh:
+        fresh = {
+            org: (computed_at, stored)
+            for org, stored, computed_at in await snapshot_store.stamps(conn, period.label, ids)
+            if stored == threshold and now - computed_at <= MAX_AGE
+        }
+        unparsed = [
+            org for org, stamp in fresh.items() if known.get(org, (None, None))[:2] != stamp
+        ]
+        rows = await snapshot_store.read(conn, period.label, unparsed) if unparsed else []
+    for row in rows:
+        facts = OrgFacts.from_json(row.facts)
+        if facts is not None:
+            known[row.organisation_id] = (row.computed_at, row.threshold, facts)
+    found = {
+        org: known[org][2]
+        for org, stamp in fresh.items()
+        if known.get(org, (None, None))[:2] == stamp
+    }
+    if not found:
         return None
-    found = {r.organisation_id: OrgFacts.from_json(r.facts) for r in fresh}
     missing = [org for org in ids if org not in found]
     found.update(await live_facts(db, missing, period, threshold))
-    return found, min(r.computed_at for r in fresh)
+    return found, min(fresh[org][0] for org in found if org in fresh)
 
 
 async def facts_for(

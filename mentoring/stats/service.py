@@ -1,16 +1,18 @@
 """/stats work for every front door (chat, back office, CLI): the report, its charts, the XLSX.
 
-Drawing charts and writing a region's workbook are seconds of pure-Python CPU (openpyxl
-writes 70,000 pair rows in about 7 s). In a thread of the bot process they would hold the
-GIL and stall every chat for that long, and the memory they take would stay with the bot.
-So the running bot starts one worker process (`start_worker`) that imports no aiogram, keeps
-its own database connection and does this work; the bot only formats the text. Without a
-worker (tests, CLI) the same functions run in this process, charts in a thread.
+Drawing charts and writing a region's workbook are pure-Python CPU (a chart is hundreds of
+milliseconds, a region's workbook seconds). In a thread of the bot process they would hold
+the GIL and stall every chat for that long, and the memory they take would stay with the
+bot. So the running bot starts two worker processes (`start_worker`) that import no aiogram,
+keep their own database connections and do this work; the bot only formats the text. A
+scope's summary has its two charts drawn by both at once. Without workers (tests, CLI) the
+same functions run in this process, charts in a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -33,12 +35,13 @@ from reports.labels import label
 from storage import stats as stats_store
 from storage.db import Database
 
-__all__ = ["StatsRequest", "StatsResult", "StatsService"]
+__all__ = ["Chart", "StatsRequest", "StatsResult", "StatsService"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PARENT_CHECK_SECONDS = 1.0
+WORKERS = 2
 Texts = Callable[..., str]
 
 
@@ -54,10 +57,24 @@ class StatsRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """One picture of a reply, or None where it would have nothing to draw: the front door
+    then says the sentence `stats.no_chart.<name>` instead of sending an empty image."""
+
+    name: str  # kpi, satisfaction, distribution, impact
+    png: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
 class StatsResult:
     report: StatsReport
-    images: tuple[bytes, ...] = ()  # PNG charts, in the order they are shown
+    charts: tuple[Chart, ...] = ()  # in the order they are shown
     workbook: bytes = b""
+
+    @property
+    def images(self) -> tuple[bytes, ...]:
+        """The PNGs that were drawn, in order."""
+        return tuple(chart.png for chart in self.charts if chart.png is not None)
 
 
 def _texts(translator: Any, locale: str) -> Texts:
@@ -76,35 +93,56 @@ async def _report(db: Database, request: StatsRequest, *, details: bool) -> Stat
         scope_label=request.scope_label,
         now=request.now,
         details=details,
+        locale=request.locale,
     )
 
 
-# matplotlib and openpyxl are imported where they are used: the bot process, which hands
-# this work to the worker, never loads them.
+# matplotlib and the workbook writer are imported where they are used: the bot process,
+# which hands this work to the workers, never loads them.
 
 
-def _summary_images(report: StatsReport, t: Texts) -> tuple[bytes, ...]:
+def _summary_images(report: StatsReport, t: Texts) -> tuple[Chart, ...]:
     """The KPI chart; for several organisations also satisfaction by organisation."""
-    from reports.charts import kpi_chart, satisfaction_by_organisation_chart
-
-    images = [kpi_chart(report.total.kpis, t)]
-    if report.by_organisation:
-        images.append(satisfaction_by_organisation_chart(report.by_organisation, t))
-    return tuple(images)
+    return _kpi_image(report, t) + _organisations_image(report, t)
 
 
-def _detail_images(report: StatsReport, t: Texts) -> tuple[bytes, ...]:
-    from reports.charts import distribution_chart, impact_chart
+def _kpi_image(report: StatsReport, t: Texts) -> tuple[Chart, ...]:
+    from reports.charts import ChartSubject, kpi_chart
 
+    return (Chart("kpi", kpi_chart(report.total.kpis, t, ChartSubject.of(report))),)
+
+
+def _organisations_image(report: StatsReport, t: Texts) -> tuple[Chart, ...]:
+    from reports.charts import ChartSubject, satisfaction_by_organisation_chart
+
+    if not report.by_organisation:
+        return ()
+    orgs, subject = report.by_organisation, ChartSubject.of(report)
+    return (Chart("satisfaction", satisfaction_by_organisation_chart(orgs, t, subject)),)
+
+
+# A summary's pictures, drawn by one worker or, for a scope, by two side by side.
+SUMMARY_PARTS = {
+    "summary": _summary_images,
+    "summary_kpi": _kpi_image,
+    "summary_organisations": _organisations_image,
+}
+
+
+def _detail_images(report: StatsReport, t: Texts) -> tuple[Chart, ...]:
+    from reports.charts import ChartSubject, distribution_chart, impact_chart
+
+    subject = ChartSubject.of(report)
     total = report.total
-    images = [distribution_chart(total.mentee_satisfaction, total.mentor_satisfaction, t)]
-    if report.impact:
-        labels = {
-            item.item_code: label(t, f"reports.impact_item.{item.item_code}", item.item_code)
-            for item in report.impact
-        }
-        images.append(impact_chart(report.impact, t, labels))
-    return tuple(images)
+    mentee, mentor = total.mentee_satisfaction, total.mentor_satisfaction
+    labels = {
+        item.item_code: label(t, f"reports.impact_item.{item.item_code}", item.item_code)
+        for item in report.impact
+    }
+    return (
+        Chart("distribution", distribution_chart(mentee, mentor, t, subject)),
+        Chart("impact", impact_chart(report.impact, t, labels, subject)),
+    )
 
 
 async def _compute(
@@ -115,11 +153,11 @@ async def _compute(
     render: Callable[..., Any],
 ) -> StatsResult:
     t = _texts(translator, request.locale)
-    if kind == "summary":
+    if kind in SUMMARY_PARTS:
         report = await _report(db, request, details=False)
-        images = await render(_summary_images, report, t)
+        charts = await render(SUMMARY_PARTS[kind], report, t)
         # The text needs the total only; a region's thousand organisations stay here.
-        return StatsResult(replace(report, by_organisation=()), images)
+        return StatsResult(replace(report, by_organisation=()), charts)
     report = await _report(db, request, details=True)
     # The caller needs the pictures or the file, not a region's 70,000 pair rows back.
     light = replace(report, by_organisation=(), pairs=(), practices=())
@@ -159,6 +197,9 @@ def _worker_init(database_url: str, parent: int) -> None:
     _worker["loop"] = asyncio.new_event_loop()
     _worker["db"] = Database(database_url)
     _worker["translator"] = load_translator()
+    # What is loaded now lives as long as the worker: kept out of the collector's full passes,
+    # which would otherwise walk it every few requests (tens of ms on a region's report).
+    gc.freeze()
 
 
 def _worker_run(kind: str, request: StatsRequest) -> StatsResult:
@@ -197,18 +238,27 @@ class StatsService:
         processes = getattr(self._pool, "_processes", None) or {}
         return next(iter(processes), None)
 
+    @property
+    def worker_pids(self) -> tuple[int, ...]:
+        processes = getattr(self._pool, "_processes", None) or {}
+        return tuple(processes)
+
     def start_worker(self) -> None:
-        """Start the worker process; it loads in the background (a second or two) and the
-        first request waits for it."""
+        """Start the worker processes; they load in the background (a second or two) and the
+        first request waits for them. Two: a scope's two summary charts are drawn side by
+        side (each is hundreds of milliseconds), and a workbook being written leaves the
+        other free for /stats."""
         self._pool = ProcessPoolExecutor(
-            max_workers=1,
+            max_workers=WORKERS,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_init,
             initargs=(self.db.url, os.getpid()),
         )
-        with _without_main_module():  # the process starts with the first submission
-            ready = self._pool.submit(_worker_ready)
-        ready.add_done_callback(lambda _: log.info("stats.worker_started pid=%s", self.worker_pid))
+        with _without_main_module():  # a process starts with each submission, up to WORKERS
+            ready = [self._pool.submit(_worker_ready) for _ in range(WORKERS)]
+        ready[0].add_done_callback(
+            lambda _: log.info("stats.worker_started pid=%s", self.worker_pid)
+        )
 
     def close(self) -> None:
         if self._pool is not None:
@@ -256,7 +306,14 @@ class StatsService:
 
     async def summary(self, request: StatsRequest) -> StatsResult:
         """The report with the KPI chart (and satisfaction by organisation for several)."""
-        return await self._run("summary", request)
+        single = request.org_ids is not None and len(request.org_ids) < 2
+        if self._pool is None or single:
+            return await self._run("summary", request)
+        # Each worker counts (tens of ms, from the snapshot) and draws one of the two charts.
+        kpi, organisations = await asyncio.gather(
+            self._run("summary_kpi", request), self._run("summary_organisations", request)
+        )
+        return replace(kpi, charts=kpi.charts + organisations.charts)
 
     async def charts(self, request: StatsRequest) -> StatsResult:
         """The detailed report with the distribution and impact charts."""
