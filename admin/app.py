@@ -11,12 +11,14 @@ from admin.auth import routes as auth_routes
 from admin.context import CONTEXT, AdminConfig, AdminContext
 from admin.pages import (
     audit,
+    cases,
     dashboard,
     documents,
     imports,
     invites,
     lagging,
     meetings,
+    notes,
     organisations,
     pairs,
     people,
@@ -24,6 +26,7 @@ from admin.pages import (
     reports,
     roadmap,
     surveys,
+    training,
 )
 from admin.render import make_templates
 from admin.spreadsheets import MAX_UPLOAD_BYTES
@@ -54,6 +57,7 @@ def build_admin_app(config: AdminConfig) -> web.Application:
         imports.routes,
         people.routes,
         person.routes,
+        notes.routes,
         reports.routes,
         lagging.routes,
         surveys.routes,
@@ -62,6 +66,8 @@ def build_admin_app(config: AdminConfig) -> web.Application:
         meetings.routes,
         roadmap.routes,
         audit.routes,
+        cases.routes,
+        training.routes,
     ):
         app.router.add_routes(table)
     app.router.add_static("/static", STATIC_DIR, name="static")

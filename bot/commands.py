@@ -37,7 +37,7 @@ ROLE_ORDER = ("mentee", "mentor", "curator", "coordinator", "admin")
 # Per role, in the order the menu shows them. A command a role cannot use is not here.
 BY_ROLE: dict[str, tuple[str, ...]] = {
     "mentee": ("survey", "plan", "meetings"),
-    "mentor": ("survey", "plan", "meeting", "meetings"),
+    "mentor": ("survey", "plan", "meeting", "meetings", "notes"),
     "curator": (
         "pairs",
         "meeting",
@@ -45,15 +45,18 @@ BY_ROLE: dict[str, tuple[str, ...]] = {
         "survey_wave",
         "responses",
         "consents",
+        "notes",
         "group_meeting",
         "roadmap",
         "stats",
         "headcount",
         "practice",
         "practices",
+        "cases",
+        "training",
         "admin",
     ),
-    "coordinator": ("stats", "admin"),
+    "coordinator": ("stats", "admin", "training"),
     "admin": ("stats", "admin"),
 }
 

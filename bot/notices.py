@@ -26,13 +26,52 @@ from mentoring.notices import (
     AnswerInvitation,
     Intent,
     MeetingStep,
+    NoteConsent,
     Notice,
     PlanStep,
     ScheduleFirstMeeting,
     StartQuestionnaire,
+    TrainingAnswer,
+    TrainingFile,
+    WriteCase,
 )
 
-__all__ = ["callback_of", "keyboard", "message_kwargs"]
+__all__ = [
+    "CaseWriteCallback",
+    "NoteConsentCallback",
+    "TrainingAnswerCallback",
+    "TrainingFileCallback",
+    "callback_of",
+    "keyboard",
+    "message_kwargs",
+]
+
+
+class TrainingAnswerCallback(CallbackData, prefix="trn"):
+    """An answer about a training session (yes / no / attended); re-checked on press."""
+
+    answer: str
+    session: int
+
+
+class TrainingFileCallback(CallbackData, prefix="trf"):
+    session: int
+    material: int
+
+
+class NoteConsentCallback(CallbackData, prefix="ntc"):
+    """An answer to a request for a third party's note (mentoring.notices.NoteConsent)."""
+
+    request: int
+    party: str
+    answer: str
+
+
+class CaseWriteCallback(CallbackData, prefix="csw"):
+    """Start writing up a pair's result (mentoring.notices.WriteCase); re-checked on press."""
+
+    pair: int
+    year: int
 
 
 def callback_of(intent: Intent) -> CallbackData:
@@ -47,6 +86,14 @@ def callback_of(intent: Intent) -> CallbackData:
             return PlanCallback(action=step, plan=plan)
         case ScheduleFirstMeeting(pair=pair):
             return PairMeetingCallback(pair=pair)
+        case TrainingAnswer(session=session, answer=answer):
+            return TrainingAnswerCallback(answer=answer, session=session)
+        case TrainingFile(session=session, material=material):
+            return TrainingFileCallback(session=session, material=material)
+        case NoteConsent(request=request, party=party, answer=answer):
+            return NoteConsentCallback(request=request, party=party, answer=answer)
+        case WriteCase(pair=pair, year=year):
+            return CaseWriteCallback(pair=pair, year=year)
     raise ValueError(f"no Telegram button for the intent {intent.kind!r}")
 
 

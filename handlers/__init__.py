@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     admin,
+    cases,
     curator,
     errors,
     fallback,
@@ -15,6 +16,7 @@ from handlers import (
     headcount,
     meeting_start,
     meetings,
+    notes,
     pairs,
     parent,
     parent_consents,
@@ -25,6 +27,7 @@ from handlers import (
     start,
     stats,
     survey,
+    training,
 )
 
 __all__ = ["get_routers"]
@@ -48,6 +51,7 @@ def _private_routers() -> list[Router]:
     return [
         form_guard.build_router(),
         parent.build_router(),
+        notes.build_router(),  # its /start n_CODE before the invites'
         start.build_router(),
         survey.build_router(),
         participant.build_router(),
@@ -63,5 +67,7 @@ def _private_routers() -> list[Router]:
         admin.build_router(),
         headcount.build_router(),
         practice.build_router(),
+        training.build_router(),
+        cases.build_router(),
         fallback.build_router(),
     ]

@@ -22,10 +22,14 @@ __all__ = [
     "AnswerInvitation",
     "Intent",
     "MeetingStep",
+    "NoteConsent",
     "Notice",
     "PlanStep",
     "ScheduleFirstMeeting",
     "StartQuestionnaire",
+    "TrainingAnswer",
+    "TrainingFile",
+    "WriteCase",
 ]
 
 
@@ -84,9 +88,57 @@ class ScheduleFirstMeeting(Intent):
     pair: int
 
 
+@dataclass(frozen=True, slots=True)
+class NoteConsent(Intent):
+    """An answer to a request for a note from a third party: `party` (mentee / parent)
+    answers yes / no, then whether the mentor may see it (mentor_yes / mentor_no)."""
+
+    kind: ClassVar[str] = "note_consent"
+    request: int
+    party: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCase(Intent):
+    """The mentor of `pair` writes up its result (a case) for the school year `year`."""
+
+    kind: ClassVar[str] = "write_case"
+    pair: int
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingAnswer(Intent):
+    """Answer about training `session`: yes / no (the invitation), attended (at its start)."""
+
+    kind: ClassVar[str] = "training_answer"
+    session: int
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFile(Intent):
+    """Send the file `material` (its position, from 0) of training `session`."""
+
+    kind: ClassVar[str] = "training_file"
+    session: int
+    material: int
+
+
 INTENTS: Mapping[str, type[Intent]] = {
     cls.kind: cls
-    for cls in (StartQuestionnaire, AnswerInvitation, MeetingStep, PlanStep, ScheduleFirstMeeting)
+    for cls in (
+        StartQuestionnaire,
+        AnswerInvitation,
+        MeetingStep,
+        PlanStep,
+        ScheduleFirstMeeting,
+        NoteConsent,
+        WriteCase,
+        TrainingAnswer,
+        TrainingFile,
+    )
 }
 
 

@@ -14,6 +14,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from i18n import Translator
+from mentoring.cases.requests import plan_case_requests
 from mentoring.meetings import participants as meeting_participants
 from mentoring.notices import Action, MeetingStep, Notice
 from mentoring.questionnaires.feedback import nudge_feedback
@@ -26,6 +27,7 @@ from mentoring.timing.planners import (
     plan_roadmap_reminders,
     plan_wave_nudges,
 )
+from mentoring.training.planning import plan_training
 from scheduler.clock import Clock
 from storage import meetings as meeting_store
 from storage import organisations as org_store
@@ -201,6 +203,8 @@ class MeetingPlanner:
         added += await plan_deadline_reminders(self.db, self.translator, self.registry, now)
         added += await digests.plan_coordinator_digests(self.db, self.translator, now)
         added += await nudge_feedback(self.db, self.translator, self.registry, now)
+        added += await plan_case_requests(self.db, self.translator, now)
+        added += await plan_training(self.db, self.translator, now)
         return added
 
     async def _tick(self) -> None:

@@ -4,7 +4,9 @@ Import tables from here: a table's foreign keys name tables of other modules."""
 
 from __future__ import annotations
 
+from storage.schema_cases import case_writeups
 from storage.schema_metadata import metadata
+from storage.schema_notes import note_requests, notes
 from storage.schema_pairs import meetings, pair_mentees, pair_proposals, pairs, plans
 from storage.schema_people import (
     consents,
@@ -34,11 +36,18 @@ from storage.schema_surveys import (
     survey_waves,
 )
 from storage.schema_system import admin_spent_tokens, audit_log, fsm_states, inbox, outbox
+from storage.schema_training import (
+    training_invitations,
+    training_materials,
+    training_organisations,
+    training_sessions,
+)
 
 __all__ = [
     "admin_spent_tokens",
     "answers",
     "audit_log",
+    "case_writeups",
     "consents",
     "coordinator_coverage",
     "document_templates",
@@ -53,6 +62,8 @@ __all__ = [
     "meetings",
     "memberships",
     "metadata",
+    "note_requests",
+    "notes",
     "organisations",
     "outbox",
     "pair_mentees",
@@ -68,4 +79,8 @@ __all__ = [
     "stats_snapshots",
     "survey_assignments",
     "survey_waves",
+    "training_invitations",
+    "training_materials",
+    "training_organisations",
+    "training_sessions",
 ]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from tests.admin_web import AdminWeb, admin_web
 from tests.chat import ChatUser
+from tests.pg import PgTemplate, activate, database_url, pg_template
 from tests.recording import RecordingSession
 
 ADMIN_ID = 777000
@@ -34,9 +36,29 @@ def translator() -> Translator:
     return load_translator()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgTemplate]:
+    """A throwaway PostgreSQL server for the session (Debian's binaries, data in a temp
+    dir), with a migrated template database. Skipped when PostgreSQL is not installed,
+    except with CI=true, where that fails (`make postgres` installs it)."""
+    with pg_template() as template:
+        yield template
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pg_server(request: pytest.FixtureRequest) -> PgTemplate | None:
+    """The suite's database: PostgreSQL with MENTORBOT_TEST_DATABASE=postgresql, for every
+    test that asks for `db_url` or `tests.pg.database_url`; SQLite files otherwise."""
+    if os.environ.get("MENTORBOT_TEST_DATABASE") != "postgresql":
+        return None
+    template: PgTemplate = request.getfixturevalue("postgres")
+    activate(template)
+    return template
+
+
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    return database_url(tmp_path)
 
 
 @pytest.fixture
@@ -91,3 +113,28 @@ def new_user(dispatcher: Dispatcher, bot: Bot) -> Callable[..., ChatUser]:
         return ChatUser(dispatcher, bot, user)
 
     return make
+
+
+def _touches_a_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "postgres" in names:
+        return False  # starts its own PostgreSQL: already run in the SQLite pass
+    if "db_url" in names:
+        return True
+    module = getattr(item, "module", None)
+    source = getattr(module, "__file__", None)
+    return bool(source) and "database_url(" in Path(source).read_text(encoding="utf-8")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass runs what touches a database; the rest ran in the SQLite pass."""
+    if os.environ.get("MENTORBOT_TEST_DATABASE") != "postgresql":
+        return
+    keep = [
+        item
+        for item in items
+        if _touches_a_database(item) and item.get_closest_marker("sqlite_only") is None
+    ]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep

@@ -18,6 +18,7 @@ from tests.browser import (
     screenshots_on_failure,
     start_bot,
 )
+from tests.pg import database_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -45,7 +46,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     workdir: Path = tmp_path_factory.mktemp("browser-admin")
     env = {
         "ADMIN_IDS": str(FIRST_SANDBOX_USER),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+        "DATABASE_URL": database_url(workdir, "bot.db"),
     }
     with start_bot(workdir, env) as bot:
         yield bot

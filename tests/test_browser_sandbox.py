@@ -21,6 +21,7 @@ from tests.browser import (
     start_bot,
 )
 from tests.factories import make_invite, make_school
+from tests.pg import database_url
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -52,7 +53,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     workdir: Path = tmp_path_factory.mktemp("browser-sandbox")
-    db_url = f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
+    db_url = database_url(workdir, "bot.db")
     with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's loop runs in this thread
         code = pool.submit(asyncio.run, _school_with_invite(db_url)).result()
     with start_bot(workdir, {"DATABASE_URL": db_url}) as bot:

@@ -13,6 +13,7 @@ from sandbox.client_user import SandboxUser
 from storage import inbox
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.pg import database_url
 from tests.process import BotProcess
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +49,7 @@ async def _wait_until_drained(db: Database) -> None:
 async def test_burst_before_sigkill_is_answered_exactly_once(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'inbox.db'}"
+    db_url = database_url(tmp_path, "inbox.db")
     db = Database(db_url)
     await upgrade(db)
     bot = BotProcess(

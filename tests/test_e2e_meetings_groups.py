@@ -15,6 +15,7 @@ from storage import pairs as pair_store
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.factories import make_member
+from tests.pg import database_url
 from tests.process import BotProcess
 from tests.test_e2e_surveys import daytime_zone
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.e2e
 async def test_group_pair_one_confirms_everyone_told(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     zone = daytime_zone()

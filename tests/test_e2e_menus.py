@@ -13,6 +13,7 @@ from sandbox import SandboxClient, SandboxServer
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.factories import make_invite, make_school
+from tests.pg import database_url
 from tests.process import BotProcess
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.e2e
 async def test_menus_per_chat_and_the_coordinator_greeting(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     curator_code = await make_invite(db, await make_school(db), "curator")

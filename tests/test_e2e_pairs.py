@@ -19,6 +19,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from surveys.definitions import load_definitions
 from tests.factories import make_invite
+from tests.pg import database_url
 from tests.process import BotProcess
 from tests.sandbox_respondent import SandboxRespondent
 from tests.survey_driver import answer_survey
@@ -51,7 +52,7 @@ async def person_id(db: Database, user: SandboxUser) -> int:
 async def test_cohort_to_approved_pairs_through_the_real_bot(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     org = await create_organisation(

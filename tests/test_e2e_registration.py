@@ -11,6 +11,7 @@ from storage import people
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.factories import make_invite, make_school
+from tests.pg import database_url
 from tests.process import BotProcess, free_port
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.e2e
 async def test_register_survives_sigkill_between_consent_and_name(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     code = await make_invite(db, await make_school(db), "mentee")
@@ -75,7 +76,7 @@ async def test_main_job_without_token_runs_the_embedded_sandbox(tmp_path: Path) 
         tmp_path,
         {
             "SANDBOX_PORT": str(sandbox_port),
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+            "DATABASE_URL": database_url(tmp_path, "x.db"),
         },
     )
     try:

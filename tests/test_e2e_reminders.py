@@ -23,6 +23,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import outbox
 from tests.factories import make_approved_pair, make_member
+from tests.pg import database_url
 from tests.process import BotProcess
 from tests.test_e2e_surveys import daytime_zone
 
@@ -44,7 +45,7 @@ class World:
 
 async def make_world(tmp_path: Path, sb: SandboxClient) -> World:
     """An organisation where it is daytime now, with a curator and an approved pair."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     timezone = daytime_zone()

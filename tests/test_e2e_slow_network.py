@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import people, responses
 from tests.factories import make_invite
+from tests.pg import database_url
 from tests.process import BotProcess
 from tests.sandbox_respondent import SandboxRespondent
 from tests.survey_driver import answer_survey
@@ -30,7 +31,7 @@ SLOW = 0.4  # seconds per edit: far more than the driver needs to look for the n
 async def test_intake_answered_quickly_over_slow_edits(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     org = await create_organisation(

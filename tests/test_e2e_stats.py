@@ -23,6 +23,7 @@ from storage.headcounts import Headcount
 from storage.migrate import upgrade
 from storage.schema import memberships, people
 from tests.factories import make_invite
+from tests.pg import database_url
 from tests.process import BotProcess
 
 pytestmark = pytest.mark.e2e
@@ -138,7 +139,7 @@ def _kpi_rows(document: ChatMessage) -> dict[str, tuple[object, ...]]:
 async def test_stats_for_coordinator_curator_and_mentee(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     tula_1 = await _school(db, "Тульская школа № 1", "г. Тула")

@@ -9,6 +9,7 @@ import signal
 from pathlib import Path
 
 from sandbox.server import SandboxServer
+from tests.pg import database_url
 from tests.process import BotProcess, free_port
 
 
@@ -38,7 +39,7 @@ async def test_the_worker_goes_when_the_bot_is_killed(tmp_path: Path) -> None:
         {
             "BOT_TOKEN": "123456:E2E-WORKER",
             "TELEGRAM_API_BASE": sandbox.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+            "DATABASE_URL": database_url(tmp_path, "bot.db"),
         },
     )
     worker = 0

@@ -16,6 +16,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import answers, consents, people, responses
 from tests.factories import make_invite, make_school
+from tests.pg import database_url
 from tests.process import BotProcess, run_cli
 from tests.sandbox_respondent import SandboxRespondent
 from tests.survey_driver import answer_survey, current_cursor
@@ -45,7 +46,7 @@ async def _answers(db: Database, telegram_id: int) -> dict[str, object]:
 async def test_intake_resume_after_sigkill_parent_consent_and_forged_buttons(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     school = await make_school(db)
@@ -191,7 +192,7 @@ def daytime_zone() -> str:
 async def test_wave_launched_by_cli_reaches_the_running_bot(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
+    db_url = database_url(tmp_path, "e2e.db")
     db = Database(db_url)
     await upgrade(db)
     org = await create_organisation(

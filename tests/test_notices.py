@@ -15,6 +15,12 @@ from bot.callbacks import (
     SurveyStartCallback,
 )
 from bot.delivery import render
+from bot.notices import (
+    CaseWriteCallback,
+    NoteConsentCallback,
+    TrainingAnswerCallback,
+    TrainingFileCallback,
+)
 from i18n.markup import plain, safe
 from mentoring.notices import (
     INTENTS,
@@ -22,10 +28,14 @@ from mentoring.notices import (
     AnswerInvitation,
     Intent,
     MeetingStep,
+    NoteConsent,
     Notice,
     PlanStep,
     ScheduleFirstMeeting,
     StartQuestionnaire,
+    TrainingAnswer,
+    TrainingFile,
+    WriteCase,
 )
 
 CASES: list[tuple[Intent, type[CallbackData], dict[str, object]]] = [
@@ -38,6 +48,14 @@ CASES: list[tuple[Intent, type[CallbackData], dict[str, object]]] = [
     (MeetingStep(42, "held"), MeetingActionCallback, {"action": "held", "meeting": 42}),
     (PlanStep(3, "approve"), PlanCallback, {"action": "approve", "plan": 3}),
     (ScheduleFirstMeeting(5), PairMeetingCallback, {"pair": 5}),
+    (
+        NoteConsent(9, "parent", "mentor_no"),
+        NoteConsentCallback,
+        {"request": 9, "party": "parent", "answer": "mentor_no"},
+    ),
+    (TrainingAnswer(4, "yes"), TrainingAnswerCallback, {"answer": "yes", "session": 4}),
+    (TrainingFile(4, 1), TrainingFileCallback, {"session": 4, "material": 1}),
+    (WriteCase(5, 2026), CaseWriteCallback, {"pair": 5, "year": 2026}),
 ]
 
 

@@ -7,9 +7,27 @@ from __future__ import annotations
 from sqlalchemy import Table
 
 import storage.schema as schema
-from storage import schema_pairs, schema_people, schema_reporting, schema_surveys, schema_system
+from storage import (
+    schema_cases,
+    schema_notes,
+    schema_pairs,
+    schema_people,
+    schema_reporting,
+    schema_surveys,
+    schema_system,
+    schema_training,
+)
 
-AGGREGATES = (schema_people, schema_surveys, schema_pairs, schema_reporting, schema_system)
+AGGREGATES = (
+    schema_people,
+    schema_surveys,
+    schema_pairs,
+    schema_reporting,
+    schema_system,
+    schema_training,
+    schema_notes,
+    schema_cases,
+)
 
 
 def test_every_table_is_in_the_one_metadata_under_its_own_name() -> None:

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from admin.context import Actor, actor_of, context_of
 from admin.guards import visible_person
+from admin.pages.notes import notes_section
 from admin.pages.reports import bot_texts
+from admin.pages.training import training_section
 from admin.qr import qr_svg
 from admin.render import BASE, redirect, render
 from mentoring.people.imports import remove_imported
@@ -152,6 +154,8 @@ async def person_page(request: web.Request) -> web.Response:
             context_of(request).config.db, person.id, context_of(request).config.clock().date()
         ),
         done=request.query.get("done", "") if request.query.get("done") == "consent" else "",
+        **await notes_section(request, actor, person),
+        **await training_section(request, person),
     )
 
 

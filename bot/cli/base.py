@@ -132,6 +132,10 @@ COMMANDS = {
         "bot.cli.stats:stats_command", "KPIs against targets, satisfaction and pairs for a scope."
     ),
     "survey": LazyCommand("bot.cli.surveys:survey", "Questionnaire waves."),
+    "training": LazyCommand(
+        "bot.cli.training:training",
+        "Mentor training sessions and webinars: schedule, list, attendance.",
+    ),
     "targets": LazyCommand(
         "bot.cli.stats:targets",
         "KPI targets: per-year overrides of mentoring/stats/data/targets.yaml.",

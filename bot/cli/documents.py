@@ -1,4 +1,4 @@
-"""`mentorbot doc order|letters|note|practices|signer`: the school's paperwork as Word files.
+"""`mentorbot doc order|letters|note|practices|cases|signer`: the school's paperwork as Word files.
 
 Documents are written in Russian (they are the school's official papers); each is made with
 the organisation's own template when it uploaded one in the back office.
@@ -190,6 +190,38 @@ def doc_practices(scope_text: str, period: str, out: Path | None) -> None:
         fail(made)
     path = _write(made, out, f"no organisation in {scope_text}")
     click.echo(f"{path}: best practices, {period}")
+
+
+@doc.command("cases")
+@click.option("--scope", "scope_text", help="org:ID | municipality:NAME | region:NAME")
+@click.option("--org", "organisation_id", type=int, help="the same as --scope org:ID")
+@click.option("--year", type=int, help="school year's first year: 2026 = 2026/27 (the current)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help=OUT_HELP)
+def doc_cases(
+    scope_text: str | None, organisation_id: int | None, year: int | None, out: Path | None
+) -> None:
+    """The mentoring cases (кейсы наставничества) the curators selected in a school year."""
+    from mentoring.documents.cases import cases_document
+    from mentoring.stats.periods import school_year_of
+
+    if (scope_text is None) == (organisation_id is None):
+        fail("give either --org ID or --scope")
+    find = _scope(scope_text or f"org:{organisation_id}")
+    now = datetime.now(UTC)
+    chosen = year if year is not None else school_year_of(now.date())
+
+    async def _make(db: Database) -> Document | str | None:
+        scope = await find(db)
+        if scope is None:
+            return f"no such scope: {scope_text or organisation_id}"
+        return await cases_document(db, load_translator(), scope, chosen, now)
+
+    made = _run(_make)
+    if isinstance(made, str):
+        fail(made)
+    path = _write(made, out, f"no case selected in the school year {chosen}/{chosen + 1}")
+    assert made is not None
+    click.echo(f"{path}: {made.items} case(s)")
 
 
 @doc.command("signer")

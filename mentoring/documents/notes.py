@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from i18n import Translator
 from mentoring.documents.files import Document, file_name, texts
@@ -23,6 +23,7 @@ from mentoring.stats.kpis import build_report
 from mentoring.stats.periods import parse_period
 from mentoring.stats.practices import parse_quarter, quarter_end, report_deadline
 from reports.documents.data import Note, Participants, PracticesReport, Signatory
+from storage import cases as case_store
 from storage import documents as store
 from storage import organisations as org_store
 from storage import practices as practice_store
@@ -35,6 +36,8 @@ __all__ = [
     "DocumentScope",
     "note_document",
     "practices_document",
+    "scope_heading",
+    "scope_organisations",
 ]
 
 SCOPE_DEADLINE_DAY = 10
@@ -51,7 +54,7 @@ class DocumentScope:
     signatory: Signatory | None = None  # who signs for several organisations
 
 
-async def _organisations(db: Database, scope: DocumentScope) -> list[OrganisationRow]:
+async def scope_organisations(db: Database, scope: DocumentScope) -> list[OrganisationRow]:
     async with db.connect() as conn:
         return await stats_store.organisations_in_scope(
             conn,
@@ -61,7 +64,7 @@ async def _organisations(db: Database, scope: DocumentScope) -> list[Organisatio
         )
 
 
-async def _heading(
+async def scope_heading(
     db: Database, orgs: list[OrganisationRow], scope: DocumentScope, translator: Translator
 ) -> tuple[str, Signatory, int | None]:
     """The paper's heading, who signs it, and whose template it is made with."""
@@ -86,15 +89,17 @@ async def note_document(
     period = parse_period(period_code)
     if period is None or "Q" in period_code.upper():
         raise ValueError(f"not a period: {period_code!r}")
-    orgs = await _organisations(db, scope)
+    orgs = await scope_organisations(db, scope)
     if not orgs:
         return None
     ids = frozenset(o.id for o in orgs)
     report = await build_report(db, ids, period, scope_label=scope.label, now=now, details=True)
     async with db.connect() as conn:
         mentors, mentees = await store.participants(conn, sorted(ids), period.end, period.start_at)
-    title, signatory, owner = await _heading(db, orgs, scope, translator)
-    note = Note(title, report, Participants(mentors, mentees), now.date(), signatory, len(orgs))
+        cases = await case_store.selected_rows(conn, sorted(ids), year=period.school_year)
+    title, signatory, owner = await scope_heading(db, orgs, scope, translator)
+    people = Participants(mentors, mentees)
+    note = Note(title, report, people, now.date(), signatory, len(orgs), cases)
     template = await template_for(db, owner, "note")
     t = texts(translator)
     content = await asyncio.to_thread(note_docx, note, t, template)
@@ -118,16 +123,21 @@ async def practices_document(
     quarter = parse_quarter(quarter_code)
     if quarter is None:
         raise ValueError(f"not a quarter: {quarter_code!r}")
-    orgs = await _organisations(db, scope)
+    orgs = await scope_organisations(db, scope)
     if not orgs:
         return None
     first = practice_store.quarter_start(quarter)
     async with db.connect() as conn:
         rows = await practice_store.practice_rows(conn, [o.id for o in orgs], first, first)
-    title, signatory, owner = await _heading(db, orgs, scope, translator)
-    paper = PracticesReport(
-        title, quarter, await _deadline(db, orgs, quarter), rows, now.date(), signatory
-    )
+        cases = await case_store.selected_rows(
+            conn,
+            [o.id for o in orgs],
+            selected_from=datetime.combine(first, time(), UTC),
+            selected_before=datetime.combine(quarter_end(quarter) + timedelta(days=1), time(), UTC),
+        )
+    title, signatory, owner = await scope_heading(db, orgs, scope, translator)
+    deadline = await _deadline(db, orgs, quarter)
+    paper = PracticesReport(title, quarter, deadline, rows, now.date(), signatory, cases)
     template = await template_for(db, owner, "practices")
     t = texts(translator)
     content = await asyncio.to_thread(practices_docx, paper, t, template)

@@ -19,10 +19,12 @@ from mentoring.meetings import service as meetings
 from mentoring.notices import Notice
 from mentoring.pairs.notices import curators_of, end_pair
 from storage import audit, consents, outbox, people, surveys
+from storage import cases as case_store
 from storage import conversations as fsm_store
 from storage import erasure as erasure_store
 from storage import inbox as inbox_store
 from storage import meetings as meeting_store
+from storage import notes as note_store
 from storage import pairs as pair_store
 from storage.db import Database
 from storage.pairs import Pair
@@ -131,6 +133,8 @@ async def forget_person(
         if current is None:
             return
         await erasure_store.erase_pair_texts(conn, person.id)
+        await case_store.erase_for_person(conn, person.id)
+        await note_store.erase_for_person(conn, person.id, current.telegram_id)
         await _leave_pairs(conn, translator, person.id, now)
         mentions = [current.full_name or ""]
         if current.username:

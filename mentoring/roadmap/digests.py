@@ -18,7 +18,9 @@ from i18n import Texts, Translator
 from mentoring.notices import Notice
 from mentoring.people.access import load_scope
 from mentoring.people.ages import adult_born_before
+from mentoring.stats.periods import school_year_of
 from mentoring.timing.planners import digest_day, weekly_digest_monday
+from mentoring.training.status import MentorsTraining, mentors_training
 from storage import meetings as meeting_store
 from storage import organisations as org_store
 from storage import outbox, surveys
@@ -55,6 +57,7 @@ class DigestFacts:
     unpaired: list[str]
     non_responders: list[tuple[str, int]]  # (survey code, how many)
     roadmap: list[roadmap_store.RoadmapItem] = field(default_factory=list)  # due soon or overdue
+    training: MentorsTraining | None = None  # a standing fact: never the reason to send
 
     @property
     def empty(self) -> bool:
@@ -124,6 +127,7 @@ async def collect(conn: AsyncConnection, organisation: Organisation, now: dateti
         unpaired,
         silent,
         roadmap,
+        await mentors_training(conn, organisation.id, school_year_of(today)),
     )
 
 
@@ -163,6 +167,15 @@ def render(
         )
         for item in facts.roadmap[:NAMES_SHOWN]
     ]
+    if facts.training is not None and facts.training.untrained:
+        lines.append(
+            t(
+                "training.digest_line",
+                untrained=facts.training.untrained,
+                mentors=facts.training.mentors,
+                declined=facts.training.declined,
+            )
+        )
     return "\n".join(lines)
 
 

@@ -54,6 +54,9 @@ EVENT_ITEMS: dict[str, tuple[tuple[str, ...], ...]] = {
     "wave:satisfaction_mentee": (("satisfaction_survey",),),
     "wave:satisfaction_mentor": (("satisfaction_survey",),),
     "pairs_approved": (("pairs",),),
+    "mentors_trained": (("training_september", "training_april"),),
+    "third_party_notes": (("third_party_info",),),
+    "cases_selected": (("cases",),),
 }
 
 

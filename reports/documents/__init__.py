@@ -1,6 +1,6 @@
 """The school's paperwork as Word documents (.docx, editable in Word and LibreOffice):
 the order on pairs (`order`), thank-you letters (`letters`), the analytical note (`note`)
-and the quarter's best practices (`practices`).
+the quarter's best practices (`practices`) and the selected cases (`cases`).
 
 Each takes the plain data of `reports.documents.data` and a template (the default shipped
 in `templates/`, or one an organisation uploaded) and returns the document's bytes; the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["KINDS", "MAX_TEMPLATE_BYTES", "TEMPLATES_DIR", "default_template"]
 
-KINDS = ("order", "letters", "note", "practices")
+KINDS = ("order", "letters", "note", "practices", "cases")
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # a letterhead with a logo fits; a stray video does not
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 

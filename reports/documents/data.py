@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reports.data import StatsReport
+from storage.cases import CaseRow
 from storage.practices import PracticeRow
 
 __all__ = [
+    "CasesReport",
     "Letters",
     "MentorThanks",
     "Note",
@@ -108,6 +110,7 @@ class Note:
     day: date
     signatory: Signatory
     organisations: int
+    cases: tuple[CaseRow, ...] = ()  # the cases selected in the school year(s) of the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,5 +121,17 @@ class PracticesReport:
     quarter: str  # "2026-Q3": a code, said in words in the document
     deadline: date
     rows: tuple[PracticeRow, ...]
+    day: date
+    signatory: Signatory
+    cases: tuple[CaseRow, ...] = ()  # the cases selected within the quarter
+
+
+@dataclass(frozen=True, slots=True)
+class CasesReport:
+    """The selected cases (кейсы наставничества) of a scope for a school year."""
+
+    title: str
+    school_year: int
+    rows: tuple[CaseRow, ...]
     day: date
     signatory: Signatory

@@ -8,6 +8,7 @@ from typing import Any
 from i18n import Texts
 from i18n.wording import number
 from reports.data import KpiValue, SatisfactionFigures, StatsReport
+from reports.documents.cases import case_rows
 from reports.documents.common import period_phrase, signer_context
 from reports.documents.data import Note
 from reports.documents.engine import Picture, render
@@ -179,6 +180,7 @@ def note_context(note: Note, t: Texts, chart: bytes | None = None) -> dict[str, 
             for item in report.impact
         ],
         "by_organisation": _organisations(report, t),
+        "cases": case_rows(note.cases, t),
         "signer": signer_context(note.signatory, t, default_key="documents.head_position"),
     }
 

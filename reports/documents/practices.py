@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from i18n import Texts
+from reports.documents.cases import case_rows
 from reports.documents.common import period_phrase, signer_context
 from reports.documents.data import PracticesReport
 from reports.documents.engine import Link, render
@@ -32,6 +33,7 @@ def practices_context(report: PracticesReport, t: Texts) -> dict[str, Any]:
             }
             for n, row in enumerate(report.rows, start=1)
         ],
+        "cases": case_rows(report.cases, t),
         "signer": signer_context(report.signatory, t, default_key="documents.responsible"),
     }
 

@@ -18,6 +18,7 @@ from reports.data import (
     StatsReport,
 )
 from reports.documents.data import (
+    CasesReport,
     Letters,
     MentorThanks,
     Note,
@@ -29,9 +30,17 @@ from reports.documents.data import (
     School,
     Signatory,
 )
+from storage.cases import CaseRow
 from storage.practices import PracticeRow
 
-__all__ = ["sample_context", "sample_letters", "sample_note", "sample_order", "sample_practices"]
+__all__ = [
+    "sample_cases",
+    "sample_context",
+    "sample_letters",
+    "sample_note",
+    "sample_order",
+    "sample_practices",
+]
 
 DAY = date(2026, 10, 1)
 SCHOOL = School(
@@ -43,6 +52,21 @@ SCHOOL = School(
 # A 1×1 PNG: the sample's chart, so that checking a template draws nothing.
 DOT_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+CASES = (
+    CaseRow(
+        SCHOOL.name,
+        "Иванов Иван Петрович",
+        "student_student",
+        1,
+        "Подготовить проект к городской конференции",
+        "Восемь встреч: тема, план исследования, опыты, репетиции выступления",
+        "Проект занял второе место на конференции «Шаг в будущее»",
+        2,
+        2026,
+    ),
 )
 
 
@@ -149,7 +173,15 @@ def sample_note() -> Note:
             FormStats("employer_pupil", 4, 3, 0, 3, 24),
         ),
     )
-    return Note(SCHOOL.name, report, Participants(11, 12), date(2026, 12, 28), SCHOOL.head, 2)
+    return Note(
+        SCHOOL.name,
+        report,
+        Participants(11, 12),
+        date(2026, 12, 28),
+        SCHOOL.head,
+        2,
+        CASES,
+    )
 
 
 def sample_practices() -> PracticesReport:
@@ -162,12 +194,16 @@ def sample_practices() -> PracticesReport:
             "https://school1.example.ru/mentoring",
         ),
     )
-    return PracticesReport(SCHOOL.name, "2026-Q3", date(2026, 10, 5), rows, DAY, SCHOOL.head)
+    return PracticesReport(SCHOOL.name, "2026-Q3", date(2026, 10, 5), rows, DAY, SCHOOL.head, CASES)
+
+
+def sample_cases() -> CasesReport:
+    return CasesReport(SCHOOL.name, 2026, CASES, DAY, SCHOOL.head)
 
 
 def sample_context(kind: str, t: Texts) -> dict[str, Any]:
     """The context the document of `kind` gets, from the sample data."""
-    from reports.documents import letters, note, order, practices
+    from reports.documents import cases, letters, note, order, practices
 
     if kind == "order":
         return order.order_context(sample_order(), t)
@@ -177,4 +213,6 @@ def sample_context(kind: str, t: Texts) -> dict[str, Any]:
         return note.note_context(sample_note(), t, DOT_PNG)
     if kind == "practices":
         return practices.practices_context(sample_practices(), t)
+    if kind == "cases":
+        return cases.cases_context(sample_cases(), t)
     raise ValueError(f"unknown document kind {kind!r}")

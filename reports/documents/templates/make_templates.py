@@ -499,6 +499,11 @@ def note_template() -> DocumentObject:
     )
     para(doc, "{%p endif %}")
 
+    para(doc, "{%p if cases %}")
+    para(doc, "Кейсы наставничества", bold=True, before=12, after=6, keep=True)
+    case_paragraphs(doc)
+    para(doc, "{%p endif %}")
+
     para(doc, "Выводы", bold=True, before=12, after=6, keep=True)
     para(doc, "{{ conclusion }}", align=JUSTIFY, indent=True)
     signature(doc, "{{ signer.position }}", "{{ signer.initials }}")
@@ -551,6 +556,29 @@ def practices_template() -> DocumentObject:
     para(doc, "{%p else %}")
     para(doc, "Практики за квартал не представлены.", indent=True)
     para(doc, "{%p endif %}")
+    para(doc, "{%p if cases %}")
+    para(doc, "Кейсы наставничества, отобранные за квартал", bold=True, before=12, after=6)
+    grid(
+        doc,
+        [
+            "№ п/п",
+            "Наименование образовательной организации",
+            "Наставник",
+            f"Форма наставни{SHY}чества",
+            "Цель и результат",
+        ],
+        [
+            "{{ c.n }}",
+            "{{ c.organisation }}",
+            "{{ c.mentor }}",
+            "{{ c.form }}",
+            "{{ c.goal }}. {{ c.result }}",
+        ],
+        [1.3, 6.0, 4.5, 4.2, 9.2],
+        loop="for c in cases",
+        aligns="cllll",
+    )
+    para(doc, "{%p endif %}")
     signature(doc, "{{ signer.position }}", "{{ signer.initials }}")
     para(
         doc,
@@ -562,11 +590,48 @@ def practices_template() -> DocumentObject:
     return doc
 
 
+def case_paragraphs(doc: DocumentObject) -> None:
+    """Each case of `cases` in turn: its heading, who and which form, the three texts."""
+    para(doc, "{%p for c in cases %}")
+    para(doc, "Кейс {{ c.n }}. {{ c.organisation }}", bold=True, before=12, keep=True)
+    para(
+        doc,
+        "Наставник: {{ c.mentor }}; форма наставничества: {{ c.form }}; "
+        "наставляемых: {{ c.mentees }}.",
+        italic=True,
+        after=6,
+        keep=True,
+    )
+    para(doc, "Цель: {{ c.goal }}", align=JUSTIFY, indent=True)
+    para(doc, "Что сделано: {{ c.work }}", align=JUSTIFY, indent=True)
+    para(doc, "Результат: {{ c.result }}", align=JUSTIFY, indent=True)
+    para(doc, "{%p endfor %}")
+
+
+def cases_template() -> DocumentObject:
+    doc = new_document()
+    para(doc, "{{ title }}", align=CENTER, bold=True)
+    para(doc, "КЕЙСЫ НАСТАВНИЧЕСТВА", align=CENTER, bold=True, size=16, before=18)
+    para(
+        doc,
+        "итоги работы наставнических пар (групп) за {{ school_year }} учебный год",
+        align=CENTER,
+        bold=True,
+        after=12,
+    )
+    case_paragraphs(doc)
+    para(doc, "Всего кейсов: {{ cases|length }}.", before=12)
+    signature(doc, "{{ signer.position }}", "{{ signer.initials }}")
+    para(doc, "{{ date }}", before=12)
+    return doc
+
+
 TEMPLATES = {
     "order": order_template,
     "letters": letters_template,
     "note": note_template,
     "practices": practices_template,
+    "cases": cases_template,
 }
 
 
