@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install browser office clean
+.PHONY: run test lint install browser office postgres clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,8 +41,20 @@ office:
 			libreoffice-writer fonts-liberation2 >/dev/null; }; } \
 		|| echo "LibreOffice is missing: the PDF test will be skipped (apt-get install libreoffice-writer-nogui)"
 
-test: lint browser office
+# The suite runs twice: on SQLite (the embedded default), then every test that touches a
+# database once more on a throwaway PostgreSQL it starts itself (tests/pg.py) from Debian's
+# binaries, installed here when missing and we are root (with CI=true a missing server
+# fails those tests instead of skipping them).
+postgres:
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
+		|| { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			postgresql >/dev/null; } \
+		|| echo "PostgreSQL is missing: its tests will be skipped (apt-get install postgresql)"
+
+test: lint browser office postgres
 	$(BIN)/pytest -q
+	MENTORBOT_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

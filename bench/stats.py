@@ -49,6 +49,7 @@ from storage import people as people_store
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.schema import coordinator_coverage
+from storage.transfer import CopyError, copy_database
 
 GOALS = {"aggregation": 0.100, "reply": 0.5, "xlsx": 5.0}
 XLSX_RUNS = 3
@@ -248,6 +249,12 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="100 organisations, 20,000 people")
     parser.add_argument("--db", type=Path, default=None, help="database file (reused if present)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="also measure on this (empty or earlier filled) PostgreSQL database: the SQLite "
+        "demo is copied into it with `db copy`'s code, and both are measured in this run",
+    )
     args = parser.parse_args()
     size = DemoSize(100, 20_000, 1) if args.small else DemoSize(1000, 200_000, 1)
     path = args.db or Path(f"bench-stats-{size.orgs}-{size.people}.db")
@@ -259,7 +266,30 @@ def main() -> None:
     child.join()
     if child.exitcode:
         sys.exit(child.exitcode)
+    print("== SQLite ==")
     asyncio.run(_measure(url, path, args.runs))
+    if args.database_url:
+        asyncio.run(_fill(url, args.database_url))
+        print("== PostgreSQL ==")
+        asyncio.run(_measure(args.database_url, path, args.runs))
+
+
+async def _fill(source_url: str, target_url: str) -> None:
+    """The same demo in the other database (once: a filled target is measured as it is)."""
+    source, target = Database(source_url), Database(target_url)
+    try:
+        await upgrade(target)
+        started = time.perf_counter()
+        try:
+            copies = await copy_database(source, target)
+        except CopyError as exc:
+            print(f"target kept as it is ({exc})")
+            return
+        rows = sum(c.rows for c in copies)
+        print(f"copied {rows} rows into the target in {time.perf_counter() - started:.1f} s")
+    finally:
+        await source.close()
+        await target.close()
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -57,6 +58,8 @@ from aiogram.types import (
     User,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.factory import build_dispatcher
 from bot.inbox import InboxProcessor
@@ -69,6 +72,7 @@ from mentoring.people.organisations import create_organisation
 from storage import surveys
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.transfer import copy_database
 from tests.recording import RecordingSession
 
 SURVEY = "satisfaction_mentee"
@@ -245,23 +249,70 @@ async def prepare_template(path: Path, people: int) -> list[User]:
     return users
 
 
-async def bench_survey(template: Path, users: list[User], *, inbox: bool = False) -> Rate:
+Fresh = Callable[[], AbstractAsyncContextManager[str]]
+
+
+def sqlite_copies(template: Path) -> Fresh:
+    @asynccontextmanager
+    async def fresh() -> AsyncIterator[str]:
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copyfile(template, Path(tmp) / "bench.db")
+            yield f"sqlite+aiosqlite:///{tmp}/bench.db"
+
+    return fresh
+
+
+def postgres_copies(url: str) -> Fresh:
+    """A new database per run, made from `url`'s (CREATE DATABASE … TEMPLATE) and dropped."""
+    parsed = make_url(url)
+    runs = itertools.count(1)
+
+    @asynccontextmanager
+    async def fresh() -> AsyncIterator[str]:
+        name = f"{parsed.database}_run{next(runs)}"
+        server = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            async with server.connect() as conn:
+                await conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"')
+            yield parsed.set(database=name).render_as_string(hide_password=False)
+        finally:
+            async with server.connect() as conn:
+                await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await server.dispose()
+
+    return fresh
+
+
+async def fill_postgres(template: Path, url: str) -> None:
+    """The SQLite template copied into the (empty) PostgreSQL database, with `db copy`'s code."""
+    source, target = Database(f"sqlite+aiosqlite:///{template}"), Database(url)
+    try:
+        await upgrade(target)
+        await copy_database(source, target)
+    finally:
+        await source.close()
+        await target.close()
+
+
+async def bench_survey(fresh: Fresh, users: list[User], *, inbox: bool = False) -> Rate:
     """`inbox`: each update is stored, handled from the inbox and marked, as in production."""
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copyfile(template, Path(tmp) / "bench.db")
-        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        db = Database(url)
-        # Scripted users answer far faster than people: the flood limit would drop them.
-        settings = Settings(_env_file=None, database_url=url, flood_rate=0)  # type: ignore[call-arg]
-        dp = build_dispatcher(settings, db, load_translator())
-        bot = Bot("42:BENCH", session=_Session())
-        feed: Feed = partial(dp.feed_update, bot)
-        if inbox:
-            await (processor := _Inbox(db, dp, bot, Path(tmp) / "replies")).resume()
-            feed = processor.feed
-        rate = await _timed(asyncio.gather(*(_answer_all(feed, bot, user) for user in users)))
-        await db.close()
-        return rate
+    async with fresh() as url:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(url)
+            # Scripted users answer far faster than people: the flood limit would drop them.
+            settings = Settings(_env_file=None, database_url=url, flood_rate=0)  # type: ignore[call-arg]
+            dp = build_dispatcher(settings, db, load_translator())
+            bot = Bot("42:BENCH", session=_Session())
+            feed: Feed = partial(dp.feed_update, bot)
+            processor = _Inbox(db, dp, bot, Path(tmp) / "replies") if inbox else None
+            if processor is not None:
+                await processor.resume()
+                feed = processor.feed
+            rate = await _timed(asyncio.gather(*(_answer_all(feed, bot, user) for user in users)))
+            if processor is not None:
+                await processor.close()
+            await db.close()
+            return rate
 
 
 async def bench_echo(users: list[User], per_user: int) -> Rate:
@@ -354,12 +405,17 @@ LABELS = {
     "survey": "survey (the production dispatcher, answers stored)",
     "inbox": "survey through the inbox (stored, handled, marked)",
     "echo": "bare aiogram echo",
+    "survey_pg": "survey on PostgreSQL (--database-url; no caches, as replicas run)",
+    "inbox_pg": "survey through the inbox on PostgreSQL",
 }
 RATIOS = (
     ("survey", "ceiling", "(goal >= 0.50)"),
     ("inbox", "ceiling", ""),
     ("inbox", "survey", "(what the inbox costs)"),
     ("ceiling", "echo", ""),
+    ("survey_pg", "survey", "(PostgreSQL against SQLite)"),
+    ("inbox_pg", "inbox", ""),
+    ("inbox_pg", "ceiling", ""),
 )
 
 
@@ -368,24 +424,36 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=60, help="chats answering at once")
     parser.add_argument("--rounds", type=int, default=7, help="rounds of every measure, ~7 s each")
     parser.add_argument("--long", action="store_true", help="25 rounds (about three minutes)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="an empty PostgreSQL database (its user may CREATE DATABASE): the survey is also "
+        "measured there, in the same rounds",
+    )
     args = parser.parse_args()
     rounds = 25 if args.long else args.rounds
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template.db"
         users = await prepare_template(template, args.people)
+        copies = sqlite_copies(template)
         # Warm-up, not counted: imports, pydantic's validators, SQLAlchemy's statement cache.
-        per_user = (await bench_survey(template, users[:6])).count // 6
+        per_user = (await bench_survey(copies, users[:6])).count // 6
         echo_users = [User(id=800_000 + n, is_bot=False, first_name="E") for n in range(len(users))]
         reply_users = [
             User(id=700_000 + n, is_bot=False, first_name="R") for n in range(len(users))
         ]
         measures: dict[str, Measure] = {
             "ceiling": lambda n: bench_replies_only(reply_users[:n], per_user),
-            "survey": lambda n: bench_survey(template, users[:n]),
-            "inbox": lambda n: bench_survey(template, users[:n], inbox=True),
+            "survey": lambda n: bench_survey(copies, users[:n]),
+            "inbox": lambda n: bench_survey(copies, users[:n], inbox=True),
             "echo": lambda n: bench_echo(echo_users[:n], per_user),
         }
-        for name in ("ceiling", "inbox", "echo"):
+        if args.database_url:
+            await fill_postgres(template, args.database_url)
+            pg = postgres_copies(args.database_url)
+            measures["survey_pg"] = lambda n: bench_survey(pg, users[:n])
+            measures["inbox_pg"] = lambda n: bench_survey(pg, users[:n], inbox=True)
+        for name in [m for m in measures if m not in ("survey",)]:
             await measures[name](6)
         print(
             f"{len(users)} people answering at once, {per_user} answers each; "
@@ -407,11 +475,15 @@ async def main() -> None:
 def _summary(results: list[dict[str, Rate]]) -> None:
     print("median over the rounds (min–max, IQR), per second of wall clock | per CPU second:")
     for name, label in LABELS.items():
+        if name not in results[0]:
+            continue
         wall = _spread([r[name].per_second for r in results], 0)
         cpu = _spread([r[name].per_cpu_second for r in results], 0)
         print(f"  {label}:\n      {wall} | {cpu}")
     print("ratios, each taken within one round (wall clock | CPU):")
     for name, base, note in RATIOS:
+        if name not in results[0]:
+            continue
         wall = _spread([r[name].per_second / r[base].per_second for r in results], 2)
         cpu = _spread([r[name].per_cpu_second / r[base].per_cpu_second for r in results], 2)
         print(f"  {name} / {base}: {wall} | {cpu} {note}".rstrip())

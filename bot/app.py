@@ -1,4 +1,5 @@
-"""The main job: bot (long polling through the inbox), scheduler and web server on one loop."""
+"""The main job: bot (long polling or a webhook, through the inbox), scheduler and web server
+on one loop."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from bot.outbox_dispatcher import OutboxDispatcher
 from bot.polling import run_polling
 from bot.settings import Settings, SettingsError
 from bot.web import build_web_app, check_listen, listen_error, mount_sandbox_page, start_web
+from bot.webhook import run_webhook, webhook_receiver
 from i18n import load_translator
 from mentoring.stats.service import StatsService
 from scheduler.clock import SystemClock
 from scheduler.jobs import MeetingPlanner
+from scheduler.leader import LeaderLoop
 from scheduler.rate_limit import RateLimiter
 from scheduler.setup import build_scheduler
 from scheduler.stats_refresh import StatsRefresher
+from storage.leadership import election_for
 from surveys.definitions import DefinitionError, load_definitions
 
 __all__ = ["SANDBOX_BOT_USERNAME", "SANDBOX_TOKEN", "run"]
@@ -64,6 +68,11 @@ async def run(settings: Settings) -> None:
         raise SettingsError(f"questionnaire definitions: {exc}") from None
     db = await open_database(settings, migrate=True)
     translator = load_translator()
+    if db.shared and settings.secret_key is None:
+        log.warning(
+            "SECRET_KEY is not set: replicas sharing this database must share one key, or a "
+            "login link made by one is refused by another (README, Deployment)"
+        )
     try:
         settings = ensure_secret_key(settings)  # signs back-office login links and sessions
     except SettingsError:
@@ -102,6 +111,7 @@ async def run(settings: Settings) -> None:
         stats.start_worker()  # charts and workbooks off the bot's event loop
         stack.callback(stats.close)
         dispatcher = build_dispatcher(settings, db, translator, registry, stats)
+        webhook = webhook_receiver(settings, bot)  # None: long polling
         web_app = build_web_app(
             db,
             settings=settings,
@@ -109,6 +119,7 @@ async def run(settings: Settings) -> None:
             bot=bot,
             sandbox_page_url=sandbox_page_url,
             stats=stats,
+            webhook=webhook,
         )
         runner = await start_web(web_app, settings.web_host, settings.web_port)
         stack.push_async_callback(runner.cleanup)
@@ -125,12 +136,28 @@ async def run(settings: Settings) -> None:
         )
         quiet_start, quiet_end = settings.quiet_window
         OutboxDispatcher(
-            db, bot, clock, limiter, quiet_start=quiet_start, quiet_end=quiet_end
+            db,
+            bot,
+            clock,
+            limiter,
+            lease_seconds=settings.outbox_lease,
+            quiet_start=quiet_start,
+            quiet_end=quiet_end,
         ).start(scheduler)
         MeetingPlanner(  # reminders, nudges, digests
             db, translator, clock, registry, weekly_digest=settings.digest_frequency == "weekly"
         ).start(scheduler)
         StatsRefresher(db, clock).start(scheduler)  # snapshots for region-wide /stats
-        scheduler.start()
+        # Every replica has the jobs; only the elected one runs them (scheduler/leader.py).
+        scheduler.start(paused=True)
         stack.callback(scheduler.shutdown, wait=False)
-        await run_polling(dispatcher, bot, db)  # acknowledges updates once in the inbox
+        leader = LeaderLoop(election_for(db.engine), scheduler)
+        await leader.step()  # SQLite, or the first replica up: leads at once
+        if db.shared:
+            leader.start()
+        stack.push_async_callback(leader.stop)
+        # Either door acknowledges an update only once it is in the inbox.
+        if webhook is not None:
+            await run_webhook(dispatcher, bot, db, webhook)
+        else:
+            await run_polling(dispatcher, bot, db)

@@ -31,9 +31,11 @@ class SQLStorage(BaseStorage):
     a conversation at all is read once, before the first call is served, so that a chat with
     none (most chats, most of the time) costs no read of its own.
 
-    The cache is right because one process owns the database (DESIGN §2); several bot
-    replicas would use a shared storage such as Redis instead (DESIGN §5). The state and the
-    data are cached apart, so that setting one needs no read of the other.
+    The cache is right because one process owns a SQLite database (DESIGN §2). On a shared
+    database (PostgreSQL with replicas) a user's next update may reach another replica, so
+    nothing is cached there: every get reads the row (one indexed read; see README,
+    Deployment). The state and the data are cached apart, so that setting one needs no read
+    of the other.
     """
 
     def __init__(self, db: Database, key_builder: KeyBuilder | None = None) -> None:
@@ -49,12 +51,16 @@ class SQLStorage(BaseStorage):
         built = await self._key(key)
         write = partial(conversations.write_state, key=built, user_id=key.user_id, state=value)
         await self.db.write(write)
+        if self.db.shared:
+            return
         self._states[built] = value
         if value is not None:
             self._opened(built)
 
     async def get_state(self, key: StorageKey) -> str | None:
         built = await self._key(key)
+        if self.db.shared:
+            return (await self._read(built)).state
         if built not in self._states:
             await self._load(built)
         return self._states.get(built)
@@ -67,12 +73,16 @@ class SQLStorage(BaseStorage):
         encoded = json.dumps(data, ensure_ascii=False)
         write = partial(conversations.write_data, key=built, user_id=key.user_id, data=data)
         await self.db.write(write)
+        if self.db.shared:
+            return
         self._data[built] = encoded
         if data:
             self._opened(built)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         built = await self._key(key)
+        if self.db.shared:
+            return dict((await self._read(built)).data)
         if built not in self._data:
             await self._load(built)
         return json.loads(self._data.get(built, conversations.EMPTY_DATA))  # type: ignore[no-any-return]
@@ -90,7 +100,13 @@ class SQLStorage(BaseStorage):
         if self._open is not None:
             self._open.difference_update([k for k in self._open if marker in k])
 
+    async def _read(self, built: str) -> conversations.Conversation:
+        async with self.db.connect() as conn:
+            return await conversations.read(conn, built)
+
     async def _key(self, key: StorageKey) -> str:
+        if self.db.shared:
+            return self.key_builder.build(key)
         if self._open is None:
             async with self._opening:
                 if self._open is None:

@@ -1,6 +1,6 @@
 """The inbox processor: every update is handled once, from the inbox, even across a crash.
 
-The front door (bot/polling.py today, a webhook later) hands each batch to `take_in`,
+The front door (bot/polling.py, or bot/webhook.py) hands each batch to `take_in`,
 which stores it in one transaction and only then returns, so Telegram is told "received"
 (the next getUpdates offset, or the webhook's 200) only for updates that are durable.
 Updates are then handled concurrently across chats and one at a time, in update_id order,
@@ -30,7 +30,10 @@ people wrote) and is pruned after a day.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 import traceback
 from collections import deque
 from collections.abc import Callable, Coroutine, Hashable, Sequence
@@ -49,13 +52,19 @@ from storage import inbox
 from storage.db import Database
 from storage.types import utcnow
 
-__all__ = ["InboxProcessor"]
+__all__ = ["InboxProcessor", "replica_name"]
 
 log = logging.getLogger(__name__)
 
 KEEP_DONE = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
 JOURNAL_CLEAR_SIZE = 64 * 1024  # bytes; cleared when idle and larger than this
+# Replicas on one database (PostgreSQL): an update still new this long after it was taken
+# in has lost its replica (killed, or restarted), and any replica takes it over. Handling
+# takes well under a second; a handler slower than this may be run twice.
+# Its own updates a restarted replica takes back at once.
+ORPHAN_AFTER = timedelta(seconds=30)
+RECOVER_EVERY = 10.0  # seconds between two looks for orphans
 
 
 def _incoming(update: Update) -> inbox.Incoming:
@@ -74,6 +83,11 @@ def _lane_key(chat_id: int | None, user_id: int | None, update_id: int) -> Hasha
     if user_id is not None:
         return ("user", user_id)
     return ("update", update_id)  # polls and the like: no order to keep
+
+
+def replica_name() -> str:
+    """This replica, the same across its restarts: the host and the working directory."""
+    return f"{socket.gethostname()}:{os.getcwd()}"[:200]
 
 
 class InboxProcessor:
@@ -96,6 +110,8 @@ class InboxProcessor:
         self._done: list[int] = []  # handled, to be marked by the next write
         self._marking: asyncio.Task[None] | None = None
         self._pruned_at: datetime | None = None
+        self._recovery: asyncio.Task[None] | None = None
+        self.owner = replica_name()
         journal.open()
         bot.session.middleware(journal.middleware())
 
@@ -105,9 +121,38 @@ class InboxProcessor:
         Rows whose reply had left (the journal) are closed unhandled, and so are rows
         whose JSON /forget erased.
         """
-        replied = self.journal.replied()
+        if self.db.shared:  # other replicas' rows in flight are theirs
+            count = await self._recover()  # its own are all taken back: the journal is done
+            self.journal.clear()
+            if self._recovery is None:
+                self._recovery = asyncio.create_task(self._keep_recovering())
+            await self._prune()
+            return count
         async with self.db.connect() as conn:
             rows = await inbox.unfinished(conn)
+        count = await self._redo(rows)
+        self.journal.clear()  # every id in it is done now; before any handler writes again
+        await self._prune()
+        return count
+
+    async def _recover(self) -> int:
+        """Replicas: take over updates whose replica is gone (see ORPHAN_AFTER)."""
+        now = self.now()
+        async with self.db.begin() as conn:
+            rows = await inbox.claim_orphans(conn, now - ORPHAN_AFTER, now, self.owner)
+        return await self._redo(rows)
+
+    async def _keep_recovering(self) -> None:
+        while True:
+            await asyncio.sleep(RECOVER_EVERY)
+            try:
+                await self._recover()
+            except Exception as exc:  # the next look tries again
+                log.warning("inbox.recover_failed error=%s", type(exc).__name__)
+
+    async def _redo(self, rows: Sequence[inbox.InboxRow]) -> int:
+        """Queue `rows` again, except those whose reply left (the journal) or were erased."""
+        replied = self.journal.replied()
         redo: list[tuple[inbox.InboxRow, Update]] = []
         closed: list[int] = []
         for row in rows:
@@ -118,12 +163,10 @@ class InboxProcessor:
                 redo.append((row, update))
         if closed:
             await self.db.write(partial(inbox.mark_done, update_ids=closed))
-        self.journal.clear()  # every id in it is done now; before any handler writes again
         for row, update in redo:
             self._queue(_lane_key(row.chat_id, row.user_id, row.update_id), update)
         if rows:
             log.info("inbox.resumed handled_again=%s closed=%s", len(redo), len(closed))
-        await self._prune()
         return len(redo)
 
     def _parse(self, row: inbox.InboxRow) -> Update | None:
@@ -138,7 +181,9 @@ class InboxProcessor:
     async def take_in(self, updates: Sequence[Update]) -> None:
         """Store a batch durably, then queue the updates not seen before; returns once stored."""
         items = [_incoming(update) for update in updates]
-        new = await self.db.write(partial(inbox.take_in, items=items, now=self.now()))
+        new = await self.db.write(
+            partial(inbox.take_in, items=items, now=self.now(), taken_by=self.owner)
+        )
         for update, item in zip(updates, items, strict=True):
             if item.update_id in new:
                 self._queue(_lane_key(item.chat_id, item.user_id, item.update_id), update)
@@ -152,6 +197,10 @@ class InboxProcessor:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Let running handlers finish for a while; the rest wait in the inbox for next time."""
+        if self._recovery is not None:
+            self._recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recovery
         try:
             await asyncio.wait_for(self.wait_idle(), timeout)
         except TimeoutError:

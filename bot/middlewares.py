@@ -11,7 +11,7 @@ from aiogram.types import TelegramObject, User
 from i18n import Translator, pick_locale
 from storage import people
 from storage.db import Database
-from storage.person_cache import PersonCache
+from storage.person_cache import TTL_SECONDS, PersonCache
 
 __all__ = ["PersonMiddleware"]
 
@@ -24,7 +24,8 @@ class PersonMiddleware(BaseMiddleware):
     def __init__(self, db: Database, translator: Translator) -> None:
         self.db = db
         self.translator = translator
-        self.people = PersonCache(db.engine)
+        # Replicas on a shared database: another process may change a person at any time.
+        self.people = PersonCache(db.engine, ttl=0.0 if db.shared else TTL_SECONDS)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")

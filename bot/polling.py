@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
-from aiogram.methods import GetUpdates
+from aiogram.methods import DeleteWebhook, GetUpdates
 from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
@@ -24,7 +26,7 @@ from bot.inbox import InboxProcessor
 from bot.reply_journal import ReplyJournal
 from storage.db import Database, sqlite_path
 
-__all__ = ["BACKOFF", "journal_path", "poll", "run_polling"]
+__all__ = ["BACKOFF", "front_door", "journal_path", "poll", "run_polling"]
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +57,20 @@ async def poll(
     allowed_updates: list[str] | None = None,
     backoff_config: BackoffConfig = BACKOFF,
 ) -> None:
-    """Fetch, store, acknowledge, until `stop` is set; errors back off and retry."""
+    """Fetch, store, acknowledge, until `stop` is set; errors back off and retry.
+
+    A webhook left by webhook mode is deleted first: Telegram refuses getUpdates while one
+    is set. Its pending updates stay and come with the first getUpdates.
+    """
     backoff = Backoff(config=backoff_config)
     offset: int | None = None
     failed = False
+    webhook_deleted = False
     while not stop.is_set():
         request = GetUpdates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=allowed_updates)
         try:
+            if not webhook_deleted:
+                webhook_deleted = await bot(DeleteWebhook(drop_pending_updates=False))
             updates = await _next_batch(bot, request, stop)
             if updates is None:
                 break
@@ -89,8 +98,13 @@ def journal_path(db: Database) -> Path:
     return path.with_name(f"{path.name}-replies") if path else Path("data") / "inbox-replies"
 
 
-async def run_polling(dispatcher: Dispatcher, bot: Bot, db: Database) -> None:
-    """The bot's front door until SIGTERM or SIGINT: resume the inbox, then poll."""
+@asynccontextmanager
+async def front_door(
+    dispatcher: Dispatcher, bot: Bot, db: Database
+) -> AsyncIterator[tuple[InboxProcessor, asyncio.Event]]:
+    """What polling and the webhook share: the inbox processor (resumed, so that what a
+    crash left is handled first), a stop event set by SIGTERM or SIGINT, the dispatcher's
+    start-up and shut-down hooks, and the bot's session closed at the end."""
     processor = InboxProcessor(db, dispatcher, bot, ReplyJournal(journal_path(db)))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -103,11 +117,8 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, db: Database) -> None:
     }
     await dispatcher.emit_startup(bot=bot, **workflow)
     try:
-        me = await bot.me()
         await processor.resume()
-        log.info("polling.started bot=@%s", me.username)
-        await poll(bot, processor, stop, allowed_updates=dispatcher.resolve_used_update_types())
-        log.info("polling.stopped")
+        yield processor, stop
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
@@ -116,3 +127,12 @@ async def run_polling(dispatcher: Dispatcher, bot: Bot, db: Database) -> None:
             await dispatcher.emit_shutdown(bot=bot, **workflow)
         finally:
             await bot.session.close()
+
+
+async def run_polling(dispatcher: Dispatcher, bot: Bot, db: Database) -> None:
+    """The bot's front door until SIGTERM or SIGINT: resume the inbox, then poll."""
+    async with front_door(dispatcher, bot, db) as (processor, stop):
+        me = await bot.me()
+        log.info("polling.started bot=@%s", me.username)
+        await poll(bot, processor, stop, allowed_updates=dispatcher.resolve_used_update_types())
+        log.info("polling.stopped")

@@ -12,7 +12,14 @@ from datetime import time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -44,6 +51,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     send_rate: float = Field(default=25.0, gt=0, le=30)
     send_chat_interval: float = Field(default=1.0, ge=0)
+    # Seconds a claimed outbox row stays the sender's: a sender that dies leaves its rows
+    # to the next one after this long (bot/outbox_dispatcher.py).
+    outbox_lease: float = Field(default=60.0, ge=5, le=3600)
     quiet_hours: str = "21:00-08:00"
     digest_frequency: Literal["daily", "weekly"] = "daily"
     default_timezone: str = "Europe/Moscow"
@@ -53,6 +63,10 @@ class Settings(BaseSettings):
     flood_rate: float = Field(default=5.0, ge=0)
     flood_burst: int = Field(default=8, ge=1)
     heavy_cooldown: float = Field(default=10.0, ge=0)
+    # Webhook mode (bot/webhook.py): Telegram posts updates to this public URL, each request
+    # carrying WEBHOOK_SECRET; empty = long polling.
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -144,6 +158,31 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"must be at least {MIN_SECRET_LENGTH} characters (or empty to use data/secret_key)"
             )
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_https(cls, value: str) -> str:
+        if value and not re.match(
+            r"^(https://[^\s/]+|http://(127\.0\.0\.1|localhost)(:\d+)?)(/\S*)?$", value
+        ):
+            raise ValueError(
+                f"{value!r} must be an https:// URL (http:// only for 127.0.0.1 or localhost)"
+            )
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else ""
+        if not secret:
+            if info.data.get("webhook_url"):
+                raise ValueError("required when WEBHOOK_URL is set (1-256 of A-Z a-z 0-9 _ -)")
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("must be 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule)")
         return value
 
     @model_validator(mode="after")

@@ -1,5 +1,6 @@
-"""The process's web server (aiohttp.web): health, the back office at /admin, and in
-sandbox mode a pointer to the sandbox's browser chat page."""
+"""The process's web server (aiohttp.web): health, the back office at /admin, in webhook
+mode the route Telegram posts updates to, and in sandbox mode a pointer to the sandbox's
+browser chat page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aiohttp.typedefs import Handler
 from admin import AdminConfig, build_admin_app
 from admin.app import CLIENT_MAX_SIZE
 from bot.settings import Settings, SettingsError
+from bot.webhook import WebhookReceiver
 from i18n import LOCALES, Translator
 from mentoring.stats.service import StatsService
 from sandbox.web import install_chat_page
@@ -58,6 +60,7 @@ def build_web_app(
     bot: Bot | None = None,
     sandbox_page_url: str | None = None,
     stats: StatsService | None = None,
+    webhook: WebhookReceiver | None = None,
 ) -> web.Application:
     """Health always; the back office when settings, texts and the bot are given."""
     app = web.Application(client_max_size=CLIENT_MAX_SIZE)
@@ -69,6 +72,8 @@ def build_web_app(
         app.add_subapp("/admin", build_admin_app(config))
     if sandbox_page_url:
         app.router.add_get("/sandbox", _redirect_to(sandbox_page_url))
+    if webhook is not None:
+        webhook.mount(app)
     return app
 
 

@@ -51,7 +51,7 @@ def _private_routers() -> list[Router]:
     return [
         form_guard.build_router(),
         parent.build_router(),
-        notes.build_router(),  # its /start n_CODE before the invites'
+        notes.build_link_router(),  # its /start n_CODE before the invites'
         start.build_router(),
         survey.build_router(),
         participant.build_router(),
@@ -67,6 +67,7 @@ def _private_routers() -> list[Router]:
         admin.build_router(),
         headcount.build_router(),
         practice.build_router(),
+        notes.build_router(),
         training.build_router(),
         cases.build_router(),
         fallback.build_router(),

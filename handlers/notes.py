@@ -377,14 +377,22 @@ async def on_curator_note(
         await message.answer(t("notes.curator.entered"))
 
 
-def build_router() -> Router:
+def build_link_router() -> Router:
+    """The author's door, before the invites' `/start CODE`: messages only, so that no
+    questionnaire button press passes these filters."""
     # StateFilter, not the bare state: aiogram runs sync filters in a worker thread.
-    router = Router(name=__name__)
+    router = Router(name=f"{__name__}.link")
     router.message(CommandStart(deep_link=True, magic=F.args.startswith(CODE_PREFIX)))(on_note_link)
     router.message(StateFilter(NoteForm.by_link), TYPED_ANSWER)(on_note_written)
     router.message(StateFilter(NoteForm.by_link), ~F.text)(on_note_not_text)
     router.message(StateFilter(NoteForm.by_curator), TYPED_ANSWER)(on_curator_note)
     router.message(StateFilter(NoteForm.by_curator), ~F.text)(on_note_not_text)
+    return router
+
+
+def build_router() -> Router:
+    """The curator's and the mentor's /notes, and the consent buttons."""
+    router = Router(name=__name__)
     router.message(Command("notes"))(cmd_notes)
     router.callback_query(NoteConsentCallback.filter())(on_consent_answer)
     router.callback_query(NotesCallback.filter())(on_mentee_step)

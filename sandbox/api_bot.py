@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from sandbox.api_common import Handler, MethodContext, target_chat
-from sandbox.errors import bad_request
+from sandbox.errors import ApiError, bad_request
 from sandbox.telegram_objects import file_info_object
+from sandbox.webhooks import check_secret_token, check_webhook_url
 
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -37,12 +38,23 @@ async def get_me(ctx: MethodContext) -> dict[str, Any]:
     }
 
 
-async def get_updates(ctx: MethodContext) -> list[dict[str, Any]]:
+def _allowed_updates(ctx: MethodContext) -> list[str] | None:
     allowed = ctx.params.json("allowed_updates")
     if allowed is not None and not (
         isinstance(allowed, list) and all(isinstance(item, str) for item in allowed)
     ):
         raise bad_request("can't parse allowed_updates JSON object")
+    return allowed
+
+
+async def get_updates(ctx: MethodContext) -> list[dict[str, Any]]:
+    allowed = _allowed_updates(ctx)
+    if ctx.bot.updates.webhook.active:
+        raise ApiError(
+            409,
+            "Conflict: can't use getUpdates method while webhook is active; "
+            "use deleteWebhook to delete the webhook first",
+        )
     return await ctx.bot.updates.get(
         offset=ctx.params.integer("offset"),
         limit=ctx.params.integer("limit"),
@@ -51,21 +63,34 @@ async def get_updates(ctx: MethodContext) -> list[dict[str, Any]]:
     )
 
 
+async def set_webhook(ctx: MethodContext) -> bool:
+    """An empty url removes the webhook, as Telegram documents."""
+    url = ctx.params.text("url") or ""
+    secret_token = ctx.params.text("secret_token") or None
+    allowed = _allowed_updates(ctx)
+    if url:
+        check_webhook_url(url)
+    if secret_token is not None:
+        check_secret_token(secret_token)
+    if ctx.params.flag("drop_pending_updates"):
+        ctx.bot.updates.clear()
+    ctx.bot.updates.allow(allowed)
+    if url:
+        await ctx.bot.updates.webhook.set(url, secret_token)
+    else:
+        await ctx.bot.updates.webhook.delete()
+    return True
+
+
 async def delete_webhook(ctx: MethodContext) -> bool:
     if ctx.params.flag("drop_pending_updates"):
         ctx.bot.updates.clear()
+    await ctx.bot.updates.webhook.delete()
     return True
 
 
 async def get_webhook_info(ctx: MethodContext) -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "url": "",
-        "has_custom_certificate": False,
-        "pending_update_count": ctx.bot.updates.pending,
-    }
-    if ctx.bot.updates.allowed_updates:
-        info["allowed_updates"] = ctx.bot.updates.allowed_updates
-    return info
+    return ctx.bot.updates.webhook.info()
 
 
 async def answer_callback_query(ctx: MethodContext) -> bool:
@@ -194,6 +219,7 @@ async def get_chat(ctx: MethodContext) -> dict[str, Any]:
 METHODS: dict[str, Handler] = {
     "getMe": get_me,
     "getUpdates": get_updates,
+    "setWebhook": set_webhook,
     "deleteWebhook": delete_webhook,
     "getWebhookInfo": get_webhook_info,
     "answerCallbackQuery": answer_callback_query,

@@ -154,6 +154,8 @@ class SandboxServer:
             return
         # Long-polling getUpdates would otherwise hold the shutdown for their timeout.
         self.state.close()
+        for bot in self.state.all_bots():  # webhook deliveries end with the server
+            await bot.updates.webhook.stop()
         await self._runner.cleanup()
         self._runner = None
         self._port = None

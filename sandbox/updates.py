@@ -1,4 +1,5 @@
-"""A bot's pending updates with Telegram's getUpdates (long polling) semantics."""
+"""A bot's pending updates with Telegram's getUpdates (long polling) semantics; while a
+webhook is set, `webhook` delivers them instead (sandbox/webhooks.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from typing import Any
 
 from sandbox.errors import ApiError
+from sandbox.webhooks import WebhookDelivery
 
 # Telegram's default (allowed_updates empty or never set) omits these three types.
 _OPT_IN_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -21,6 +23,7 @@ class UpdateQueue:
         self._changed = asyncio.Event()
         self._generation = 0
         self._closed = False
+        self.webhook = WebhookDelivery(self)
 
     @property
     def pending(self) -> int:
@@ -29,6 +32,11 @@ class UpdateQueue:
     @property
     def allowed_updates(self) -> list[str] | None:
         return self._allowed
+
+    def allow(self, allowed_updates: list[str] | None) -> None:
+        """Sets the types to queue from now on (None keeps the current setting)."""
+        if allowed_updates is not None:
+            self._allowed = list(allowed_updates)
 
     def accepts(self, update_type: str) -> bool:
         if not self._allowed:
@@ -56,9 +64,23 @@ class UpdateQueue:
         """Releases every long-polling request at once (used on server shutdown)."""
         self._closed = True
         self._wake()
+        self.webhook.close()
 
     def reopen(self) -> None:
         self._closed = False
+        self.webhook.reopen()
+
+    async def head(self) -> dict[str, Any] | None:
+        """The oldest pending update, waiting for one; None once the queue is closed."""
+        while not self._items:
+            if self._closed:
+                return None
+            await self._changed.wait()
+        return self._items[0]
+
+    def drop(self, update_id: int) -> None:
+        """A webhook delivery succeeded: forget the update (getUpdates' offset, one by one)."""
+        self._items = [u for u in self._items if u["update_id"] != update_id]
 
     def _wake(self) -> None:
         # Swapping the event lets each waiter sleep on the event it saw when it checked.
@@ -82,8 +104,7 @@ class UpdateQueue:
         timeout: int | None,
         allowed_updates: list[str] | None,
     ) -> list[dict[str, Any]]:
-        if allowed_updates is not None:
-            self._allowed = list(allowed_updates)
+        self.allow(allowed_updates)
         # A newer getUpdates terminates an older one with 409, as Telegram does.
         self._generation += 1
         generation = self._generation

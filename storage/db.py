@@ -73,6 +73,13 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _tune_sqlite)
         self._group_commit = GroupCommit(self.engine)
 
+    @property
+    def shared(self) -> bool:
+        """Several processes may use this database at once (PostgreSQL with replicas), so
+        nothing read from it may be kept in memory past the request: another process can
+        change it. A SQLite file belongs to one process (DESIGN §2), whose caches are right."""
+        return self.engine.dialect.name != "sqlite"
+
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.begin() as conn:

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import metadata, people
+from storage.sequences import advance_sequences
 
 __all__ = ["BULK_TABLES", "insert_rows", "next_ids", "real_people_count"]
 
@@ -53,3 +54,5 @@ async def insert_rows(conn: AsyncConnection, table: str, rows: Sequence[dict[str
     """One executemany; the caller sends rows in chunks of a few thousand."""
     if rows:
         await conn.execute(insert(metadata.tables[table]), list(rows))
+        if "id" in rows[0]:
+            await advance_sequences(conn, [metadata.tables[table]])

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
@@ -207,7 +207,8 @@ async def held_meetings(
             select(
                 meetings.c.pair_id,
                 func.count(),
-                func.max(meetings.c.kind == "final"),
+                # max() of a CASE, not of a boolean: PostgreSQL has no max(boolean).
+                func.max(case((meetings.c.kind == "final", 1), else_=0)),
             )
             .where(
                 meetings.c.pair_id.in_(chunk),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -46,7 +46,9 @@ class InboxRow:
     raw: str | None  # None once erased
 
 
-async def take_in(conn: AsyncConnection, items: Sequence[Incoming], now: datetime) -> set[int]:
+async def take_in(
+    conn: AsyncConnection, items: Sequence[Incoming], now: datetime, taken_by: str | None = None
+) -> set[int]:
     """Store a batch; returns the ids that were new (a redelivered update is skipped)."""
     if not items:
         return set()
@@ -62,6 +64,7 @@ async def take_in(conn: AsyncConnection, items: Sequence[Incoming], now: datetim
                     "raw": item.raw,
                     "state": "new",
                     "received_at": now,
+                    "taken_by": taken_by,
                 }
                 for item in items
             ]
@@ -80,6 +83,26 @@ async def unfinished(conn: AsyncConnection) -> list[InboxRow]:
         .order_by(inbox.c.update_id)
     )
     return [InboxRow(r.update_id, r.chat_id, r.user_id, r.raw) for r in rows]
+
+
+async def claim_orphans(
+    conn: AsyncConnection, received_before: datetime, now: datetime, taken_by: str
+) -> list[InboxRow]:
+    """Replicas on one database: rows still new that `taken_by` took in before (it is
+    restarting), or that anyone took in before `received_before` (their replica died)
+    become `taken_by`'s, oldest first. The UPDATE moves them to `now`, so two replicas
+    never take the same orphan."""
+    result = await conn.execute(
+        update(inbox)
+        .where(
+            inbox.c.state == "new",
+            or_(inbox.c.received_at < received_before, inbox.c.taken_by == taken_by),
+        )
+        .values(received_at=now, taken_by=taken_by)
+        .returning(inbox.c.update_id, inbox.c.chat_id, inbox.c.user_id, inbox.c.raw)
+    )
+    rows = [InboxRow(r.update_id, r.chat_id, r.user_id, r.raw) for r in result]
+    return sorted(rows, key=lambda row: row.update_id)
 
 
 async def unfinished_count(conn: AsyncConnection) -> int:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.people import Person
 
-__all__ = ["PersonCache"]
+__all__ = ["TTL_SECONDS", "PersonCache"]
 
 TTL_SECONDS = 10.0
 LIMIT = 10_000

@@ -87,6 +87,8 @@ inbox = Table(
     Column("raw", Text),  # the Update's JSON until handled, then NULL
     Column("state", String(10), nullable=False),  # new / done
     Column("received_at", UTCDateTime, nullable=False),
+    # The replica that took it in (host and directory; 0026): a restart takes back its own.
+    Column("taken_by", String(200)),
 )
 # A restart's scan (unfinished rows) and the daily pruning (done rows by age).
 Index("ix_inbox_state_received_at", inbox.c.state, inbox.c.received_at)

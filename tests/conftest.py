@@ -119,6 +119,8 @@ def _touches_a_database(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
     if "postgres" in names:
         return False  # starts its own PostgreSQL: already run in the SQLite pass
+    if item.nodeid.startswith("tests/test_browser_"):
+        return False  # the pages in a browser: the back office's own tests run on both
     if "db_url" in names:
         return True
     module = getattr(item, "module", None)

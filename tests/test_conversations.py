@@ -12,6 +12,7 @@ from sqlalchemy import event
 from bot.fsm_storage import SQLStorage
 from storage import conversations
 from storage.db import Database
+from tests.pg import PgTemplate
 
 
 def key(chat: int = 1, user: int = 1) -> StorageKey:
@@ -53,6 +54,7 @@ async def test_forget_user_drops_every_conversation_of_his(db: Database) -> None
         assert await conversations.open_keys(conn) == {"fsm:3:3:default"}
 
 
+@pytest.mark.sqlite_only  # the cache of one process; replicas read every time
 async def test_a_chat_without_a_conversation_costs_no_read(
     db: Database, selects: list[str]
 ) -> None:
@@ -63,6 +65,7 @@ async def test_a_chat_without_a_conversation_costs_no_read(
     assert len(selects) == 1, "which keys have a conversation, once"
 
 
+@pytest.mark.sqlite_only  # the cache of one process; replicas read every time
 async def test_a_conversation_from_before_a_restart_is_read_once(
     db: Database, selects: list[str]
 ) -> None:
@@ -82,3 +85,23 @@ async def test_data_handed_out_is_a_copy(db: Database) -> None:
     await storage.set_data(key(), {"chosen": [1]})
     (await storage.get_data(key()))["chosen"].append(2)
     assert await storage.get_data(key()) == {"chosen": [1]}
+
+
+async def test_replicas_see_each_others_conversation(postgres: PgTemplate) -> None:
+    """On a shared database a user's next update may reach another replica: what one
+    replica's storage set, the other's reads at once (no cache between them)."""
+    url = postgres.fresh_database()
+    first, second = Database(url), Database(url)
+    try:
+        a, b = SQLStorage(first), SQLStorage(second)
+        key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+        assert await b.get_state(key) is None
+        await a.set_state(key, "Registration:consent")
+        await a.set_data(key, {"invite": 7})
+        assert await b.get_state(key) == "Registration:consent"
+        assert await b.get_data(key) == {"invite": 7}
+        await b.set_state(key, "Registration:name")
+        assert await a.get_state(key) == "Registration:name"
+    finally:
+        await first.close()
+        await second.close()

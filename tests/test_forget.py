@@ -13,6 +13,7 @@ from storage.schema import audit_log, consents, people
 from storage.schema import outbox as outbox_table
 from tests.chat import ChatUser
 from tests.factories import make_invite, make_school
+from tests.pg import table_names
 
 NAME = "Кузнецова Мария Ивановна"
 USERNAME = "usermasha"
@@ -21,9 +22,7 @@ USERNAME = "usermasha"
 async def _all_cells(db: Database) -> list[str]:
     cells: list[str] = []
     async with db.connect() as conn:
-        tables = (
-            await conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
-        ).scalars()
+        tables = await table_names(conn)
         for table in list(tables):
             for row in (await conn.execute(text(f'SELECT * FROM "{table}"'))).all():
                 cells.extend(str(value) for value in row if value is not None)

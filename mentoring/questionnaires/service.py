@@ -69,11 +69,14 @@ class QuestionnaireService:
         self.translator = translator or load_translator()
         # Responses in progress and their contexts, kept write-through: this process is the
         # only writer, and an answer then costs one transaction instead of five reads more.
+        # Not on a shared database (replicas): there every answer reads them back.
         self._responses: dict[int, surveys.Response] = {}
         self._contexts: dict[int, Context] = {}
         self._answers = surveys.AnswerWriter(db)
 
     def _remember(self, response: surveys.Response, ctx: Context | None = None) -> None:
+        if self.db.shared:  # the next answer may reach another replica: nothing is kept
+            return
         if len(self._responses) >= CACHE_LIMIT:
             self._responses.pop(next(iter(self._responses)))
             self._contexts.pop(next(iter(self._contexts)), None)
