@@ -146,7 +146,7 @@ async def run(settings: Settings) -> None:
         ).start(scheduler)
         MeetingPlanner(  # reminders, nudges, digests
             db, translator, clock, registry, weekly_digest=settings.digest_frequency == "weekly"
-        ).start(scheduler)
+        ).start(scheduler, interval_seconds=settings.plan_interval)
         StatsRefresher(db, clock).start(scheduler)  # snapshots for region-wide /stats
         # Every replica has the jobs; only the elected one runs them (scheduler/leader.py).
         scheduler.start(paused=True)

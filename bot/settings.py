@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # Seconds a claimed outbox row stays the sender's: a sender that dies leaves its rows
     # to the next one after this long (bot/outbox_dispatcher.py).
     outbox_lease: float = Field(default=60.0, ge=5, le=3600)
+    # Seconds between two runs of the planning job (reminders, nudges, digests, requests):
+    # how late after its moment a reminder may be queued at most.
+    plan_interval: float = Field(default=60.0, ge=1, le=3600)
     quiet_hours: str = "21:00-08:00"
     digest_frequency: Literal["daily", "weekly"] = "daily"
     default_timezone: str = "Europe/Moscow"

@@ -36,6 +36,8 @@ class BotProcess:
             # Scripted users answer faster than people; tests/test_flood.py covers the limit.
             "FLOOD_RATE": "0",
             "HEAVY_COOLDOWN": "0",
+            # What a test creates after the start is planned within seconds, not a minute.
+            "PLAN_INTERVAL": "2",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

@@ -96,6 +96,9 @@ def db_copy(target_url: str) -> None:
     if not verified:
         fail("the copy did not verify; the target is left as it is for inspection", 1)
     click.echo("every table verified: row counts and checksums match")
-    click.echo("to switch: stop the bot, copy again into a new empty database, then set in .env")
+    click.echo(
+        "to switch: stop the bot (what it writes after the copy's snapshot is not in the copy; "
+        "if it was running, copy once more, into an empty database), then set in .env"
+    )
     click.echo(f"  DATABASE_URL={target_name}")
     click.echo("(with your password in place of ***) and start the bot.")
