@@ -52,18 +52,9 @@ postgres:
 			postgresql >/dev/null; } \
 		|| echo "PostgreSQL is missing: its tests will be skipped (apt-get install postgresql)"
 
-# The two passes run side by side (much of either is waiting on processes and timers);
-# the PostgreSQL one's output is shown once the SQLite one has finished.
 test: lint browser office postgres
-	@mkdir -p test-artifacts
-	@pglog=test-artifacts/pytest-postgresql.log; \
-	MENTORBOT_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider \
-		--basetemp="$$(mktemp -d)" >"$$pglog" 2>&1 & pg=$$!; \
-	echo "$(BIN)/pytest -q   (and the PostgreSQL pass alongside, into $$pglog)"; \
-	$(BIN)/pytest -q; sqlite=$$?; \
-	wait $$pg; postgresql=$$?; \
-	echo "--- MENTORBOT_TEST_DATABASE=postgresql $(BIN)/pytest -q ---"; cat "$$pglog"; \
-	[ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]
+	$(BIN)/pytest -q
+	MENTORBOT_TEST_DATABASE=postgresql $(BIN)/pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
