@@ -26,6 +26,7 @@ __all__ = [
     "MeetingFacts",
     "OutboxItem",
     "Participant",
+    "addressed",
     "digest_day",
     "plan_meeting",
     "plan_roadmap_reminders",
@@ -79,7 +80,7 @@ def _stamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _addressed(
+def addressed(
     person: Participant,
     *,
     kind: str,
@@ -132,7 +133,7 @@ def plan_meeting(
             continue
         minutes = int(lead.total_seconds() // 60)
         for person in participants:
-            item = _addressed(
+            item = addressed(
                 person,
                 kind="meeting_reminder",
                 due=meeting.starts_at - lead,
@@ -151,7 +152,7 @@ def plan_meeting(
     asker = next((p for p in participants if p.person_id == meeting.asker_id), None)
     if asker is not None:
         items.append(
-            _addressed(
+            addressed(
                 asker,
                 kind="meeting_held_question",
                 due=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
@@ -231,7 +232,7 @@ def plan_wave_nudges(
     ]
     day_after = _local_at(deadline + timedelta(days=1), time(0, 0), timezone)
     return [
-        _addressed(
+        addressed(
             person,
             kind="wave_nudge",
             due=due,
@@ -262,7 +263,7 @@ def plan_roadmap_reminders(
     ]
     moments.append(("overdue", _local_at(due_on + timedelta(days=1), NUDGE_TIME, timezone)))
     return [
-        _addressed(
+        addressed(
             person,
             kind="roadmap_reminder",
             due=due,

@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from i18n import Translator
 from mentoring.notices import Action, Notice, TrainingAnswer, TrainingFile
 from mentoring.people.ages import is_minor
-from mentoring.timing.planners import REMINDER_LEADS, OutboxItem, Participant
-from mentoring.timing.quiet_hours import shift_out_of_quiet_hours
+from mentoring.timing.planners import REMINDER_LEADS, OutboxItem, Participant, addressed
 from mentoring.training.wording import when, where
 from storage import outbox
 from storage import people as people_store
@@ -41,16 +40,15 @@ class Invitee:
 def _item(
     person: Participant, kind: str, due: datetime, key: str, zone: str, lead_minutes: int = 0
 ) -> OutboxItem:
-    respect = person.pupil
-    return OutboxItem(
-        person_id=person.person_id,
-        chat_id=person.chat_id,
-        locale=person.locale,
+    """A pupil's is shifted out of quiet hours, as the meetings' are."""
+    return addressed(
+        person,
         kind=kind,
-        due_at=shift_out_of_quiet_hours(due, zone) if respect else due,
+        due=due,
         dedupe_key=key,
-        respect_quiet_hours=respect,
         timezone=zone,
+        params={},
+        quiet_hours=True,
         lead_minutes=lead_minutes,
     )
 
